@@ -1,0 +1,1 @@
+"""The archive: builds archive.db from captures with the parsers, and publishes it."""

@@ -1,0 +1,1 @@
+"""Scrapy project that walks registered portals and stores every response as a capture."""

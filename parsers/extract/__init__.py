@@ -1,0 +1,1 @@
+"""One module per input kind, each turning bytes into ``parsers.blocks`` blocks."""
