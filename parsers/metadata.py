@@ -11,6 +11,7 @@ from .rows import Row
 _TITLE_END = re.compile(r"(年度报告|年报|年度工作报告)$")
 _TITLE_AGENCY_FIRST = re.compile(r"^(?:关于)?(?P<agency>.+?)(?P<year>(?:19|20)\d{2})年度?(?:政府|政务)信息公开")
 _TITLE_YEAR_FIRST = re.compile(r"^(?:关于)?(?P<year>(?:19|20)\d{2})年度?(?P<agency>.+?)(?:政府|政务)信息公开")
+_NOT_TITLE = re.compile(r"^(正文|附件\d*|目录|索引号.*|发布(日期|时间).*)$")
 _COMPANION = re.compile(r"解读|图解|一图读懂|一图看懂|图说|答记者问")
 _NOTICE = re.compile(r"^关于.*(通知|函|意见)$|编制.*工作的通知|格式.*通知")
 _DATE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
@@ -45,7 +46,7 @@ def title_lines(rows: list[Row], limit: int = 8) -> list[str]:
     lines = []
     for row in rows[:40]:
         text = compact(" ".join(c for c in row.cells if c.strip())).lstrip("#")
-        if text:
+        if text and not _NOT_TITLE.match(text):
             lines.append(text)
         if len(lines) >= limit:
             break

@@ -266,41 +266,47 @@ def _place_unlabelled(entries, result: Tables):
 # ---- table 四 ----------------------------------------------------------------------------------
 
 
+_T4_GROUP_PATTERNS = (("litigation.after_review", "复议后起诉"), ("litigation.direct", "未经复议|直接起诉"),
+                      ("review", "行政复议"))
+
+
+def _t4_group(label: str) -> str | None:
+    for group, pattern in _T4_GROUP_PATTERNS:
+        if re.search(pattern, label):
+            return group
+    return None
+
+
 def _table4(rows, readings, start, result: Tables) -> None:
-    group_labels = {"review": "^行政复议$", "litigation.direct": "未经复议", "litigation.after_review": "^复议后起诉"}
+    """One row of 15 numbers; or, transposed, three rows of 5 each under a group label."""
     transposed: dict[str, tuple[list[Slot], str]] = {}
+    group = None  # the group named by the latest label (a row label or a heading above the row)
     for i in range(start, len(rows)):
         reading = readings[i]
-        if i > start and reading.label and len(rows[i].cells) == 1 and _SECTION5.search(compact(rows[i].cells[0])):
+        if i > start and len(rows[i].cells) == 1 and _SECTION5.search(compact(rows[i].cells[0])):
             break
-        if reading.value_count < 5:
-            continue
         if reading.label:
-            for group, pattern in group_labels.items():
-                if re.search(pattern, reading.label) and reading.value_count <= 5:
-                    slots = take_values(reading, 5, lambda v: None not in v and sum(v[:4]) == v[4])
-                    if slots:
-                        transposed[group] = (slots, rows[i].where)
-            if transposed:
-                continue
-        numeric = [(raw, kind, v) for raw, kind, v in reading.candidates]
+            group = _t4_group(reading.label) or group
         if reading.value_count >= 15:
             slots = take_values(reading, 15)
             if slots is None:
                 result.warnings.append(f"table 四 row at {rows[i].where}: more than 15 numbers")
                 return
             for key, slot in zip(T4_KEYS, slots):
-                group, col = key.rsplit(".", 1)
-                result.cells.append(Cell("t4", group, col, slot.value, slot.raw, list(slot.flags), rows[i].where))
+                g, col = key.rsplit(".", 1)
+                result.cells.append(Cell("t4", g, col, slot.value, slot.raw, list(slot.flags), rows[i].where))
             result.formats["t4"] = "F2021"
             return
-        if numeric and not transposed:
-            result.warnings.append(f"table 四 row at {rows[i].where}: {reading.value_count} numbers, expected 15")
-    if transposed:
-        for group in T4_GROUPS:
-            if group not in transposed:
-                continue
-            slots, where = transposed[group]
-            for col, slot in zip(T4_COLS, slots):
-                result.cells.append(Cell("t4", group, col, slot.value, slot.raw, slot.flags + ["transposed"], where))
-        result.formats["t4"] = "F2021"
+        if reading.value_count and group and group not in transposed:
+            slots = take_values(reading, 5, lambda v: None not in v and sum(v[:4]) == v[4])
+            if slots:
+                transposed[group] = (slots, rows[i].where)
+    if len(transposed) < 3:
+        if transposed:
+            result.warnings.append(f"table 四: only {len(transposed)} of the 3 groups found")
+        return
+    for g in T4_GROUPS:
+        slots, where = transposed[g]
+        for col, slot in zip(T4_COLS, slots):
+            result.cells.append(Cell("t4", g, col, slot.value, slot.raw, slot.flags + ["transposed"], where))
+    result.formats["t4"] = "F2021"

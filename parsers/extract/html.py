@@ -97,20 +97,25 @@ def _cjk_nonlink(tag: Tag) -> int:
 
 
 def _title(soup: BeautifulSoup) -> str:
-    """ArticleTitle meta, else a heading that names a report, else the <title> part that does."""
+    """ArticleTitle meta; else a heading or title-classed element naming a report (one with a year
+    first: sidebars carry column names like 政府信息公开年度报告); else the <title> part that does."""
     meta = soup.find("meta", attrs={"name": re.compile("^articletitle$", re.I)})
     if meta and meta.get("content", "").strip():
         return _clean(meta["content"])
-    for heading in soup.find_all(["h1", "h2", "h3"]):
-        text = _clean(heading.get_text(" "))
-        if "报告" in text and len(text) < 120:
-            return text
+    found = [_clean(t.get_text(" ")) for t in soup.find_all(_titled) if t.find("a") is None]
+    found = [text for text in found if "报告" in text and len(text) < 120]
+    if found:
+        return max(found, key=lambda text: bool(re.search(r"(19|20)\d\d|[〇零一二][〇零一二三四五六七八九]{3}", text)))
     if soup.title:
         parts = [_clean(p) for p in re.split(r"_|\s[-|－—]\s|\|", soup.title.get_text())]
         named = [p for p in parts if "报告" in p]
         return named[0] if named else _clean(soup.title.get_text())
-    heading = soup.find("h1")
-    return _clean(heading.get_text(" ")) if heading else ""
+    return ""
+
+
+def _titled(tag: Tag) -> bool:
+    return tag.name in {"h1", "h2", "h3"} or (
+        tag.name in {"div", "p", "span", "td"} and any("tit" in n.lower() for n in _names(tag)))
 
 
 def _meta_lines(soup: BeautifulSoup, root: Tag) -> list[tuple[Tag, str]]:
