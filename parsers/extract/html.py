@@ -34,7 +34,7 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"
           "td", "th", "tbody", "thead", "tfoot", "caption", "form", "fieldset", "figure", "figcaption",
           "hr", "main", "table", "ucapcontent", "body", "html"}
 _META_LABEL = re.compile(r"(发布日期|发布时间|发文日期|成文日期|生成日期|印发日期|发布机构|发文机关|信息来源|来源)\s*[:：]")
-_META_TAGS = ("ArticleTitle", "PubDate", "ContentSource")
+_META_TAGS = ("PubDate", "ContentSource")  # <meta name=…> the TRS/ucap CMSs write
 _LONG_CELL = 400  # a "cell" longer than this is running text in a layout table
 
 
@@ -121,7 +121,7 @@ def _titled(tag: Tag) -> bool:
 def _meta_lines(soup: BeautifulSoup, root: Tag) -> list[tuple[Tag, str]]:
     """Publication metadata: <meta name=PubDate …> and visible '发布日期：…' style lines."""
     found: list[tuple[Tag, str]] = []
-    for name in _META_TAGS[1:]:
+    for name in _META_TAGS:
         meta = soup.find("meta", attrs={"name": re.compile(f"^{name}$", re.I)})
         if meta and meta.get("content", "").strip():
             found.append((meta, f"{name}: {_clean(meta['content'])}"))
