@@ -20,7 +20,7 @@ from .region_data import POSTCODE_PROVINCE, tables as _tables, townships as _tow
 
 LEVELS = ("province", "city", "county")
 _AGENCY_PREFIXES = ("中共", "中国共产党", "共青团", "国家税务总局", "关于")
-_TOWN = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:街道|苏木|镇|乡)")
+_TOWN_WORD = re.compile("街道|苏木|镇|乡")
 _PHONE = re.compile(r"(?<!\d)[(（]?(0\d{2,3})[)）]?[\s\-—–－]*\d{7,8}(?!\d)")
 _POSTCODE = re.compile(r"邮\s*政?\s*编\s*码?\s*[:：]?\s*(\d{6})(?!\d)")
 
@@ -197,22 +197,30 @@ def _normalise_hint(hint: str | None) -> str | None:
     return code if code in _tables().nodes else None
 
 
-def _township(agency: str, county: str | None, evidence: list[str]) -> tuple[str, str] | None:
-    if not re.search("街道|镇|乡|苏木", agency):
+def _township(agency: str, scope: str | None, evidence: list[str]) -> tuple[str, str] | None:
+    """The agency's 街道/镇/乡/苏木 under ``scope`` (a county, a larger region, or None = anywhere).
+
+    Under a county every name is tried as a substring; elsewhere a name must be unique in the scope,
+    which lets 淮安市XX镇 or a bare 亚沟街道办事处 settle the county.
+    """
+    if not _TOWN_WORD.search(agency):
         return None
     by_county, by_name = _townships()
-    if county:
-        names = sorted(by_county.get(county, []), key=lambda x: -len(x[1]))
-        for code, name in names:
+    if scope in by_county:  # a county, or a city without counties (东莞市)
+        for code, name in sorted(by_county[scope], key=lambda x: -len(x[1])):
             if name.removesuffix("办事处") in agency:
-                evidence.append(f"township {name} under {county}")
+                evidence.append(f"township {name} under {scope}")
                 return code + "000", name
         return None
-    for m in _TOWN.finditer(agency):
-        codes = by_name.get(m.group(0), [])
-        if len(codes) == 1:
-            evidence.append(f"township {m.group(0)} unique nationally")
-            return codes[0] + "000", m.group(0)
+    nodes = _tables().nodes
+    for m in _TOWN_WORD.finditer(agency):
+        for start in range(max(0, m.start() - 10), m.start()):  # longest candidate first
+            name = agency[start : m.end()]
+            codes = [c for c in by_name.get(name, [])
+                     if c[:6] in nodes and (scope is None or _under(c[:6], scope))]
+            if len(codes) == 1:
+                evidence.append(f"township {name} unique {'under ' + scope if scope else 'nationally'}")
+                return codes[0] + "000", name
     return None
 
 
@@ -221,7 +229,7 @@ def resolve_region(text: str, agency: str | None = None, hint: str | None = None
     t, evidence = _tables(), []
     agency = re.sub(r"\s+", "", agency or "")
     ev = _TextEvidence(text or "")
-    hint_code, ambiguous, fuzzy_tie = _normalise_hint(hint), False, False
+    hint_code, ambiguous, fuzzy_tie, town = _normalise_hint(hint), False, False, None
     if hint and not hint_code:
         evidence.append(f"hint {hint} not a known code; ignored")
 
@@ -248,9 +256,9 @@ def resolve_region(text: str, agency: str | None = None, hint: str | None = None
         cands = kept or [hint_code]
         if t.nodes[hint_code].level == "county" and hint_code in cands:
             cands = [hint_code]
-    if (not cands or cands == [hint_code]) and ev.chains:  # the text's own chain (哈尔滨市阿城区)
+    if not chain and cands in ([], [hint_code]) and ev.chains:  # the text's own 哈尔滨市阿城区
         top = [c for c, _ in ev.chains.most_common() if not hint_code or _under(c, hint_code)]
-        if top and not chain:
+        if top:
             cands = [c for c in top if ev.chains[c] == ev.chains[top[0]]]
             evidence.append("text chain " + "/".join(cands))
     if not cands and (town := _township(agency, None, evidence)):
@@ -264,6 +272,10 @@ def resolve_region(text: str, agency: str | None = None, hint: str | None = None
     ambiguous = ambiguous or amb or (fuzzy_tie and not cands)
 
     common = [c for c in _lineage(cands[0]) if all(_under(x, c) for x in cands)] if cands else []
+    if common and not ambiguous and not town:
+        town = _township(agency, common[0], evidence)
+        if town and town[0][:6] in t.nodes:  # 淮安市XX镇: the township also settles the county
+            common = list(_lineage(town[0][:6]))
     out = {"province": None, "city": None, "county": None, "township": None,
            "level": t.nodes[common[0]].level if common else None,
            "adcode": common[0] if common else None, "evidence": evidence, "ambiguous": ambiguous}
@@ -272,9 +284,7 @@ def resolve_region(text: str, agency: str | None = None, hint: str | None = None
     muni = common[-1][:2] + "0100" if common else ""
     if out["city"] is None and muni in t.nodes and t.nodes[muni].name == t.nodes[common[-1]].name:
         out["city"] = {"code": muni, "name": t.nodes[muni].name}  # 上海市人民政府: city 上海市
-    lowest = common[0] if common else None
-    if not ambiguous and lowest and (out["county"] or lowest not in t.has_children):
-        if town := _township(agency, lowest, evidence):
-            out["township"] = {"code": town[0], "name": town[1]}
-            out["level"] = "township"
+    if town:
+        out["township"] = {"code": town[0], "name": town[1]}
+        out["level"] = "township"
     return out

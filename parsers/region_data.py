@@ -52,7 +52,6 @@ class Tables:
     aliases: dict[str, str]         # former name → current name
     old_codes: dict[str, str]       # former code → current code (140421 → 140404)
     area: dict[str, list[str]]      # phone area code → codes
-    has_children: set[str]
     first_chars: set[str]           # lets the text scan skip characters no name starts with
     maxlen: int
 
@@ -111,9 +110,8 @@ def tables() -> Tables:
         for row in csv.DictReader(f):
             area[row["area_code"]].append(row["adcode"])
     maxlen = max(map(len, [*full, *short]))
-    has_children = {n.parent for n in nodes.values() if n.parent}
     first_chars = {name[0] for name in [*full, *short]}
-    return Tables(nodes, dict(full), dict(short), aliases, old_codes, dict(area), has_children, first_chars, maxlen)
+    return Tables(nodes, dict(full), dict(short), aliases, old_codes, dict(area), first_chars, maxlen)
 
 
 @cache
