@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from .normalize import compact, dashes
 
@@ -13,6 +14,7 @@ _VALUE = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def classify(raw: str) -> tuple[str, int | Decimal | None, str | None]:
     """Returns (kind, value, unit) with kind ``value``, ``blank`` or ``label``.
 

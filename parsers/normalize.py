@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』″"} | {"‘": "'", "’": "'"})
@@ -31,6 +32,7 @@ def for_matching(text: str) -> str:
     return _SPACE_NEAR_DIGIT.sub("", clean(text).replace("\xa0", " "))
 
 
+@lru_cache(maxsize=1 << 16)
 def compact(text: str) -> str:
     """``clean`` with every whitespace removed: the form labels are compared in."""
     return re.sub(r"\s+", "", clean(text))

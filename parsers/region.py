@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from functools import cache, cached_property
 
-from .region_data import POSTCODE_PROVINCE, tables as _tables, townships as _townships
+from .region_data import POSTCODE_PROVINCE, _short_name, tables as _tables, townships as _townships
 
 LEVELS = ("province", "city", "county")
 _AGENCY_PREFIXES = ("中共", "中国共产党", "共青团", "国家税务总局", "关于")
@@ -111,32 +111,37 @@ class _TextEvidence:
         self.postcodes = {m.group(1) for m in _POSTCODE.finditer(text)}
 
     @cached_property
-    def _names(self) -> tuple[Counter[str], Counter[str]]:
-        """Province/city mentions and parent→county chains; scanned only when a choice is needed."""
+    def text_chains(self) -> Counter[str]:
+        """Every parent→county chain in the text (哈尔滨市阿城区); a full scan, so only used when
+        the agency names no place at all."""
         t, text = _tables(), self.text
-        mentions: Counter[str] = Counter()
         chains: Counter[str] = Counter()
         for i, ch in enumerate(text):
             if ch not in t.first_chars:
                 continue
-            hit, short = _match_at(text, i, None, -1, False), False
-            if not hit:
-                hit, short = _match_at(text, i, None, -1, True), True
+            hit = _match_at(text, i, None, -1, False) or _match_at(text, i, None, -1, True)
             if hit and t.nodes[hit[1][0]].level != "county":
-                for c in hit[1]:
-                    mentions[c] += 1 if short else 2
                 child = _match_at(text, i + len(hit[0]), hit[1], 0, False)
                 for c in child[1] if child and len(child[1]) == 1 else []:
                     chains[c] += 1
-        return mentions, chains
+        return chains
 
-    @property
-    def mentions(self) -> Counter[str]:
-        return self._names[0]
+    def _mentions(self, code: str) -> int:
+        """How often the text names this province or city: full name 2, short name (包头) 1."""
+        node = _tables().nodes[code]
+        short = _short_name(node)
+        full_count = self.text.count(node.name)
+        short_count = self.text.count(short) - full_count if short and short in node.name else 0
+        return 2 * full_count + max(short_count, 0)
 
-    @property
-    def chains(self) -> Counter[str]:
-        return self._names[1]
+    def _chains(self, code: str) -> int:
+        """Parent name directly followed by this name: 哈尔滨市阿城区, 包头市青山区."""
+        t, name = _tables(), _tables().nodes[code].name
+        count = 0
+        for anc in _lineage(code)[1:]:
+            forms = {t.nodes[anc].name, _short_name(t.nodes[anc])} - {None}
+            count += sum(self.text.count(form + name) for form in forms)
+        return count
 
     def score(self, code: str) -> tuple[int, list[str]]:
         lineage, t = _lineage(code), _tables()
@@ -149,11 +154,13 @@ class _TextEvidence:
                 score, why = score + 2, why + [f"postcode {pc}"]
         if len(t.nodes[code].name) > 2 and t.nodes[code].name in self.text:
             score, why = score + 3, why + ["text names it"]  # settles fuzzy 沐阳县 vs 泗阳县
-        if self.chains[code]:
-            score, why = score + 5, why + [f"text chain ×{self.chains[code]}"]
+        chains = self._chains(code)
+        if chains:
+            score, why = score + 5, why + [f"text chain ×{chains}"]
         for anc in lineage[1:]:
-            if self.mentions[anc]:
-                score, why = score + min(self.mentions[anc], 2), why + [f"text names {t.nodes[anc].name}"]
+            mentions = self._mentions(anc)
+            if mentions:
+                score, why = score + min(mentions, 2), why + [f"text names {t.nodes[anc].name}"]
         return score, why
 
 
@@ -256,10 +263,10 @@ def resolve_region(text: str, agency: str | None = None, hint: str | None = None
         cands = kept or [hint_code]
         if t.nodes[hint_code].level == "county" and hint_code in cands:
             cands = [hint_code]
-    if not chain and cands in ([], [hint_code]) and ev.chains:  # the text's own 哈尔滨市阿城区
-        top = [c for c, _ in ev.chains.most_common() if not hint_code or _under(c, hint_code)]
+    if not chain and cands in ([], [hint_code]) and ev.text_chains:  # the text's own 哈尔滨市阿城区
+        top = [c for c, _ in ev.text_chains.most_common() if not hint_code or _under(c, hint_code)]
         if top:
-            cands = [c for c in top if ev.chains[c] == ev.chains[top[0]]]
+            cands = [c for c in top if ev.text_chains[c] == ev.text_chains[top[0]]]
             evidence.append("text chain " + "/".join(cands))
     if not cands and (town := _township(agency, None, evidence)):
         cands = [town[0][:6]]

@@ -44,12 +44,14 @@ class Tables:
     formats: dict[str, str] = field(default_factory=dict)  # {"t2": "F2021", "t3": ..., "t4": ...}
     warnings: list[str] = field(default_factory=list)
     anchors_found: bool = False  # a table label was seen, with or without numbers
+    _index: dict = field(default_factory=dict, repr=False)
+
+    def add(self, cell: Cell) -> None:
+        self.cells.append(cell)
+        self._index[(cell.table, cell.row_key, cell.col_key)] = cell
 
     def get(self, table: str, row: str, col: str) -> Cell | None:
-        for cell in self.cells:
-            if cell.table == table and cell.row_key == row and cell.col_key == col:
-                return cell
-        return None
+        return self._index.get((table, row, col))
 
 
 def _short(row: Row) -> list[str]:
@@ -137,7 +139,7 @@ def _table2(rows, readings, start, end, result: Tables, anchored: bool) -> None:
                 value, flags = slot.value, list(slot.flags)
                 if col == "amount":
                     value, flags = _to_10k_yuan(slot, flags)
-                result.cells.append(Cell(table, key, col, value, slot.raw, flags, rows[i].where))
+                result.add(Cell(table, key, col, value, slot.raw, flags, rows[i].where))
             break
     if seen:
         result.formats["t2"] = fmt
@@ -202,7 +204,7 @@ def _table3(rows, readings, start, end, result: Tables) -> None:
             result.warnings.append(f"table 三 row {key} printed twice; the first is kept")
             continue
         for col, slot in zip(T3_COLS, slots):
-            result.cells.append(Cell("t3", key, col, slot.value, slot.raw, list(slot.flags), where))
+            result.add(Cell("t3", key, col, slot.value, slot.raw, list(slot.flags), where))
     keys = {k for k, _, _ in placed}
     other_subitems = any(k.startswith("result.other.") for k in keys)
     result.formats["t3"] = "F2021" if other_subitems or "result.other" not in keys else "F2019"
@@ -294,7 +296,7 @@ def _table4(rows, readings, start, result: Tables) -> None:
                 return
             for key, slot in zip(T4_KEYS, slots):
                 g, col = key.rsplit(".", 1)
-                result.cells.append(Cell("t4", g, col, slot.value, slot.raw, list(slot.flags), rows[i].where))
+                result.add(Cell("t4", g, col, slot.value, slot.raw, list(slot.flags), rows[i].where))
             result.formats["t4"] = "F2021"
             return
         if reading.value_count and group and group not in transposed:
@@ -308,5 +310,5 @@ def _table4(rows, readings, start, result: Tables) -> None:
     for g in T4_GROUPS:
         slots, where = transposed[g]
         for col, slot in zip(T4_COLS, slots):
-            result.cells.append(Cell("t4", g, col, slot.value, slot.raw, slot.flags + ["transposed"], where))
+            result.add(Cell("t4", g, col, slot.value, slot.raw, slot.flags + ["transposed"], where))
     result.formats["t4"] = "F2021"
