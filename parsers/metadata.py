@@ -11,7 +11,7 @@ from .rows import Row
 _TITLE_END = re.compile(r"(年度报告|年报|年度工作报告)$")
 _TITLE_AGENCY_FIRST = re.compile(r"^(?:关于)?(?P<agency>.+?)(?P<year>(?:19|20)\d{2})年度?(?:政府|政务)信息公开")
 _TITLE_YEAR_FIRST = re.compile(r"^(?:关于)?(?P<year>(?:19|20)\d{2})年度?(?P<agency>.+?)(?:政府|政务)信息公开")
-_NOT_TITLE = re.compile(r"^(正文|附件\d*|目录|索引号.*|发布(日期|时间).*)$")
+_NOT_TITLE = re.compile(r"^(正文|附件\d*|目录|索引号.*|发布(日期|时间).*|表[一二三四1-4]|sheet\d*)$", re.I)
 _COMPANION = re.compile(r"解读|图解|一图读懂|一图看懂|图说|答记者问")
 _NOTICE = re.compile(r"^关于.*(通知|函|意见)$|编制.*工作的通知|格式.*通知")
 _DATE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
@@ -113,16 +113,31 @@ def _iso(y: int, m: int, d: int) -> str | None:
         return None
 
 
+_FILLED_IN = re.compile(r"(?:填报|落款|成文)日期[:：]?([^年]{4}年[^月]{1,2}月[^日]{1,3}日)")
+
+
 def signoff_date(rows: list[Row]) -> str | None:
-    """The date printed alone on one of the last lines, after the sign-off."""
+    """The date printed alone on one of the last lines, after the sign-off (or, in a workbook,
+    the 填报日期 of its footer)."""
+    for row in rows[-8:]:
+        m = _FILLED_IN.search(compact(" ".join(row.cells)))
+        if m and (date := printed_date(m[1])):
+            return date
     tail = [compact(" ".join(r.cells)) for r in rows if not r.in_table and "".join(r.cells).strip()][-8:]
     for line in reversed(tail):
-        m = _DATE_LINE.match(line)
-        if m:
-            return _iso(int(m[1]), int(m[2]), int(m[3]))
-        m = _CN_DATE.match(line)
-        if m:
-            return _iso(_cn_number(m[1]), _cn_number(m[2]), _cn_number(m[3]))
+        if date := printed_date(line):
+            return date
+    return None
+
+
+def printed_date(line: str) -> str | None:
+    """``2024年1月18日``, ``(2026年1月23日)`` or ``二〇二四年一月十八日`` as an ISO date."""
+    m = _DATE_LINE.match(line)
+    if m:
+        return _iso(int(m[1]), int(m[2]), int(m[3]))
+    m = _CN_DATE.match(line)
+    if m:
+        return _iso(_cn_number(m[1]), _cn_number(m[2]), _cn_number(m[3]))
     return None
 
 

@@ -1,5 +1,6 @@
 """Shared paths for the tests. ../shared is present on every developer machine and in CI."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SEEDS = FIXTURES / "seeds"
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("NIANBAO_SHARED", ROOT.parent / "shared"))
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Local sample portals for tests and the demo."""
