@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .rows import Row, read_row
+from .cells import classify
+from .normalize import compact
+from .rows import Row
 
 _TABLE_LABELS = {
     "legacy.active.total": r"主动公开(政府)?信息(数|总数)",
@@ -33,13 +35,16 @@ def legacy_totals(rows: list[Row], prose: str) -> dict:
     for row in rows:
         if not row.in_table:
             continue
-        reading = read_row(row)
-        values = [v for _, kind, v in reading.candidates if kind == "value"]
-        if not reading.label or not values:
+        # indicator | unit | number: the unit cell is a label too, so look at every label cell.
+        kinds = [classify(cell) for cell in row.cells]
+        values = [value for kind, value, _ in kinds if kind == "value"]
+        labels = [compact(cell) for cell, (kind, _, _) in zip(row.cells, kinds) if kind == "label"]
+        if not values:
             continue
         for key, pattern in _TABLE_LABELS.items():
-            if key not in found and re.search(pattern, reading.label):
-                found[key] = {"value": values[-1], "source": "table", "label": reading.raw_label}
+            label = next((text for text in labels if re.search(pattern, text)), None)
+            if key not in found and label:
+                found[key] = {"value": values[-1], "source": "table", "label": label}
                 break
     for key, pattern in _PROSE.items():
         if key not in found:
