@@ -74,3 +74,45 @@ def evaluate(gold_dirs, doc_dirs, quiet):
     for line in report.lines(show_mismatches=not quiet):
         click.echo(line)
     sys.exit(0 if report.documents and not report.missing else 1)
+
+
+@main.group()
+def sampleweb():
+    """Local sample government portals (TRS, Hanweb, gkmlpt, VSB, GBK, legacy ASP) for tests and the demo."""
+
+
+@sampleweb.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8765, show_default=True, help="Port; every portal is served on it by Host name.")
+@click.option("--epoch", type=click.IntRange(1, 2), default=1, show_default=True,
+              help="2: the same portals a year later (new, revised, removed and moved reports).")
+@click.option("--profile", type=click.Choice(["normal", "hostile", "scale"]), default="normal", show_default=True,
+              help="hostile: every fault on; scale: --portals × --reports generated reports.")
+@click.option("--seed", default=0, show_default=True, help="Seed for everything generated.")
+@click.option("--portals", default=50, show_default=True, help="Scale profile: number of portals.")
+@click.option("--reports", default=200, show_default=True, help="Scale profile: reports per portal.")
+@click.option("--fault", "faults", multiple=True, help="Switch on one fault (repeatable); replaces the profile's set.")
+def sampleweb_serve(host, port, epoch, profile, seed, portals, reports, faults):
+    """Serve every sample portal on one port, each under its own *.sample.localhost host name.
+
+    The manifest of every report published is at http://127.0.0.1:PORT/_manifest.json.
+    """
+    from crawler.sampleweb.server import SampleServer
+
+    try:
+        server = SampleServer((host, port), dict(epoch=epoch, profile=profile, seed=seed, portals=portals,
+                                                 reports=reports, faults=set(faults) if faults else None))
+    except (OSError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    manifest = server.site.manifest()
+    click.echo(f"sample portals (epoch {epoch}, profile {profile}): {len(manifest['portals'])} portals, "
+               f"{len(manifest['reports'])} reports")
+    for portal in manifest["portals"][:10]:
+        click.echo(f"  {portal['family']:<8} {portal['home_url']}")
+    click.echo(f"manifest: http://{host}:{server.port}/_manifest.json   (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -336,11 +336,11 @@ def _html_table(grid: Grid) -> str:
     return "\n".join(out)
 
 
-def render_html(report: Report, *, encoding: str = "utf-8", heading_style: str = "h3",
-                t3_header: str = "plain", t4_header: str = "words", **_) -> bytes:
-    """A portal detail page with the report inline (heading_style ``h3`` | ``strong``)."""
+def article_html(report: Report, *, container: str = "TRS_Editor", heading_style: str = "h3",
+                 t3_header: str = "plain", t4_header: str = "words") -> str:
+    """The report as an article body (``<div class=container>``) with the three tables inline."""
     tables = grids(report, t3_header=t3_header, t4_header=t4_header)
-    parts = ['<div class="TRS_Editor">']
+    parts = [f'<div class="{_esc(container)}">']
     for kind, text in report.blocks:
         if kind == "title":
             continue  # printed as the article title
@@ -356,8 +356,15 @@ def render_html(report: Report, *, encoding: str = "utf-8", heading_style: str =
         elif kind in ("signoff", "date"):
             parts.append(f'<p style="text-align:right">{_esc(text)}</p>')
     parts.append("</div>")
+    return "\n".join(parts)
+
+
+def render_html(report: Report, *, encoding: str = "utf-8", heading_style: str = "h3",
+                t3_header: str = "plain", t4_header: str = "words", **_) -> bytes:
+    """A portal detail page with the report inline (heading_style ``h3`` | ``strong``)."""
+    content = article_html(report, heading_style=heading_style, t3_header=t3_header, t4_header=t4_header)
     site, home = _site(report)
-    return portal_page(report.title, "\n".join(parts), site=site, home=home, published=report.published,
+    return portal_page(report.title, content, site=site, home=home, published=report.published,
                        source=report.agency, encoding=encoding, page_title=report.title.replace("\n", ""))
 
 
@@ -404,10 +411,13 @@ def _docx_table(doc, grid: Grid, widths_cm: list[float], font_size: float, row_h
             tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
         if row_height_cm:
             row.height = Cm(row_height_cm)
-    for r, c, cell in grid.positions():
-        target = table.cell(r, c)
+    positions = list(grid.positions())
+    for r, c, cell in positions:
         if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+            table.cell(r, c).merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+    cells = table._cells  # python-docx rebuilds this list on every table.cell() call: read it once
+    for r, c, cell in positions:
+        target = cells[r * grid.ncols + c]
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = target.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.kind == "label" else WD_ALIGN_PARAGRAPH.CENTER
@@ -568,22 +578,39 @@ def render_doc(report: Report, **options) -> bytes:
     return soffice_convert(render_docx(report, **options), "docx", "doc:MS Word 97")
 
 
-def _render_pdf_reportlab(report: Report, *, t3_row_height_cm: float | None = None, **_) -> bytes:
+def _reportlab_font(font: str) -> str:
+    """``ttf``: WenQuanYi embedded (needs Debian's fonts-wqy-zenhei); ``cid``: Adobe's STSong-Light,
+    not embedded, which every PDF reader and text extractor knows — no system font needed, so the
+    sample portals can make PDFs on any machine."""
+    from reportlab.pdfbase import pdfmetrics
+
+    if font == "ttf" or (font == "auto" and Path(FONT_PATH).exists()):
+        if "WQY" not in pdfmetrics.getRegisteredFontNames():
+            from reportlab.pdfbase.ttfonts import TTFont
+
+            pdfmetrics.registerFont(TTFont("WQY", FONT_PATH, subfontIndex=0))
+        return "WQY"
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def _render_pdf_reportlab(report: Report, *, t3_row_height_cm: float | None = None, font: str = "auto",
+                          **_) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    if "WQY" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("WQY", FONT_PATH, subfontIndex=0))
-    base = ParagraphStyle("base", fontName="WQY", fontSize=11, leading=17, wordWrap="CJK", firstLineIndent=22)
+    font = _reportlab_font(font)
+    base = ParagraphStyle("base", fontName=font, fontSize=11, leading=17, wordWrap="CJK", firstLineIndent=22)
     title_st = ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=1, firstLineIndent=0)
     head_st = ParagraphStyle("head", parent=base, fontSize=13, leading=22, firstLineIndent=0)
     right_st = ParagraphStyle("right", parent=base, alignment=2, firstLineIndent=0)
-    cell_st = ParagraphStyle("cell", fontName="WQY", fontSize=8, leading=10, wordWrap="CJK", alignment=1)
+    cell_st = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10, wordWrap="CJK", alignment=1)
     tables = grids(report, t3_header="words", t4_header="chars")
     widths = {"t2": [4.6, 3.6, 3.6, 3.6], "t3": [1.2, 1.7, 4.2] + [1.2] * 7, "t4": [1.06] * 15}
     story = []
