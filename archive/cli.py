@@ -116,3 +116,48 @@ def sampleweb_serve(host, port, epoch, profile, seed, portals, reports, faults):
         pass
     finally:
         server.server_close()
+
+
+@sampleweb.command("registry")
+@click.option("--port", default=8765, show_default=True, help="The port the sample portals are served on.")
+@click.option("--discover", is_flag=True, help="Start every source at its home page (family 'home').")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def sampleweb_registry(port, discover, output):
+    """Write a crawler registry for the sample portals served on PORT."""
+    from crawler.registry import write_registry
+    from crawler.sampleweb.site import SAMPLE_SETTINGS, Site, registry_entries
+
+    site = Site(port=port)
+    write_registry(output, registry_entries(site, discover), settings=SAMPLE_SETTINGS,
+                   comment=f"The local sample portals on port {port} (nianbao sampleweb serve --port {port}).")
+    click.echo(f"wrote {output}: {len(site.portals)} sources")
+
+
+@main.command()
+@click.option("--registry", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Registry file (default: the bundled sample portals, crawler/sources/sample.yaml).")
+@click.option("--source", "sources", multiple=True, help="Only this source id (repeatable).")
+@click.option("--family", help="Only sources of this CMS family.")
+@click.option("--region", help="Only sources whose region code starts with this prefix.")
+@click.option("--archive", default="archive", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Archive folder: archive.db and warc/.")
+@click.option("--jobdir", type=click.Path(file_okay=False), help="Scrapy JOBDIR: rerun with the same one to resume.")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting (repeatable).")
+def crawl(registry, sources, family, region, archive, jobdir, overrides):
+    """Crawl the registered portals into the archive: every response becomes a capture."""
+    from crawler.registry import RegistryError
+    from crawler.run import run_crawl
+
+    settings = {}
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"--set wants NAME=VALUE, not {item!r}")
+        settings[name] = value
+    try:
+        reason = run_crawl(registry=registry, sources=sources, family=family, region=region, archive=archive,
+                           jobdir=jobdir, overrides=settings)
+    except RegistryError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"crawl finished: {reason}")
+    sys.exit(0 if reason == "finished" else 1)

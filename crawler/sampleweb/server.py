@@ -99,6 +99,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(405, b"method not allowed", "text/plain", method)
         if page.status in (301, 302):
             return self._send(page.status, b"", "text/html", method, {"Location": page.location})
+        if page.status != 200:
+            return self._send(page.status, page.body(params), page.content_type, method)
         faults = page.faults
         key = f"{host}{self.path}"
         if "error_once" in faults:

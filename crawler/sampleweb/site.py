@@ -49,6 +49,8 @@ class Site:
             family = FAMILIES[portal.spec.family]
             routes = {route_key(*_split(k)): page for k, page in family.routes(portal, self).items()}
             routes["/robots.txt"] = Page(lambda _, p=portal: self._robots(p), "text/plain; charset=utf-8")
+            # A column behind a firewall rule: lets a crawler's "blocked" classification be tested.
+            routes["/blocked/index.html"] = Page(lambda _: "<h1>403 Forbidden</h1>".encode(), status=403)
             self._apply_faults(portal, routes)
             self.routes[portal.spec.host] = routes
         self._manifest: dict | None = None
@@ -200,3 +202,23 @@ def _expectation(doc: Doc) -> str:
 def _spam_page() -> bytes:
     return (f"<html><body><h1>{esc('免费下载 政府信息公开工作年度报告 大全')}</h1>"
             "<a href='http://casino.example/'>赌场</a></body></html>").encode()
+
+
+CRAWLER_FAMILY = {"legacy": "generic"}  # an ASP site is just a generic list to the crawler
+
+SAMPLE_SETTINGS = {
+    # Local portals: no throttling needed, quick retries, a size limit the 20 MB attachment exceeds.
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "DOWNLOAD_MAXSIZE": 10 * 1024 * 1024,
+    "DOWNLOAD_TIMEOUT": 20,
+    "RETRY_BACKOFF_BASE": 0.2,
+    "PROGRESS_INTERVAL": 5,
+}
+
+
+def registry_entries(site: Site, discover: bool = False) -> list[dict]:
+    """Registry sources for the sample portals: their columns, or (``discover``) their home pages."""
+    return [{"id": f"sample-{p.id}", "name": p.spec.site_name, "region": p.spec.county_code,
+             "start_url": site.absolute(p, "/") if discover else site.column_url(p),
+             "family": "home" if discover else CRAWLER_FAMILY.get(p.spec.family, p.spec.family), "allow_private": True} for p in site.portals]

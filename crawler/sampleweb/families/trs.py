@@ -30,11 +30,7 @@ def list_page(portal: Portal, links: list[tuple[str, str, str]], page: int, page
     return simple_page(portal, "政府信息公开年报", f"""<div class="list-box"><ul class="list">
 {items}
 </ul>
-<div class="page"><script type="text/javascript">
-var currentPage = {page};//所在页从0开始
-var countPage = {pages}//共多少页
-createPageHTML(countPage, currentPage, "index", "html");
-</script></div></div>""")
+<div class="page"><script type="text/javascript">createPageHTML({pages}, {page}, "index", "html");</script></div></div>""")
 
 
 def document_urls(doc: Doc) -> list[str]:

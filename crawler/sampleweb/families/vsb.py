@@ -42,8 +42,9 @@ def list_page(portal: Portal, links, number: int, pages: int) -> bytes:
     if number + 1 < pages:
         nxt = page_path(number + 1, pages).rsplit("/", 1)[1]
         last = page_path(pages - 1, pages).rsplit("/", 1)[1]
-        nav.append(f'<span class="p_next p_fun"><a href="{prefix or "zfxxgknb/"}{nxt}">下页</a></span>'
-                   f'<span class="p_last p_fun"><a href="{prefix or "zfxxgknb/"}{last}">尾页</a></span>')
+        folder = "" if prefix else "zfxxgknb/"  # sub-pages link their siblings in the same folder
+        nav.append(f'<span class="p_next p_fun"><a href="{folder}{nxt}">下页</a></span>'
+                   f'<span class="p_last p_fun"><a href="{folder}{last}">尾页</a></span>')
     nav.append(f'<span class="p_t">共{pages}页</span></span>')
     return simple_page(portal, "政府信息公开年报", f'<ul class="list">{items}</ul><div class="pb_sys_common">{"".join(nav)}</div>')
 

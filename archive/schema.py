@@ -1,0 +1,84 @@
+"""The archive's tables, created and upgraded in place by sqlite-utils migrations.
+
+One file, ``archive.db``, beside the WARC files (``warc/``) that hold the raw bytes. The crawler
+writes ``runs``, ``run_sources``, ``sources`` and ``captures``; the build writes the rest. A new
+table or column is a new migration at the end of this file, never an edit of an old one, so an
+archive made by any earlier version upgrades when it is opened.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+SCHEMA_VERSION = "nianbao"
+migrations = Migrations(SCHEMA_VERSION)
+
+
+@migrations()
+def m001_crawl(db: sqlite_utils.Database) -> None:
+    db["sources"].create({
+        "id": str, "name": str, "region_code": str, "family": str, "start_url": str, "registry": str,
+        "first_seen": str, "last_seen": str,
+    }, pk="id")
+    db["runs"].create({
+        "id": str, "kind": str, "started_at": str, "finished_at": str, "finish_reason": str,
+        "registry": str, "worker": str, "stats": str, "report": str,
+    }, pk="id")
+    db["run_sources"].create({
+        "run_id": str, "source_id": str, "requests": int, "responses": str, "captures": int,
+        "new_documents": int, "report_links": int, "errors": str, "status": str, "classification": str,
+    }, pk=("run_id", "source_id"), foreign_keys=[("run_id", "runs", "id")])
+    db["captures"].create({
+        "id": int,
+        "run_id": str,
+        "source_id": str,
+        "region_code": str,
+        "fingerprint": str,  # of the request (method, URL, body): one capture per request per run
+        "url": str,
+        "final_url": str,  # after redirects
+        "method": str,
+        "referer": str,
+        "anchor_text": str,  # the link text the list page showed
+        "list_date": str,  # the date the list page showed beside the link
+        "role": str,  # home | nav | list | detail | attachment | api | other
+        "link_kind": str,  # report | companion | null: what the link text says
+        "fetched_at": str,
+        "status": int,  # null when no response came (see error)
+        "error": str,  # too_large | robots | offsite | private_address | dns | timeout | connection | redirect_loop | ...
+        "content_type": str,
+        "content_length": int,
+        "sha256": str,
+        "etag": str,
+        "last_modified": str,
+        "content_disposition": str,
+        "warc_file": str,
+        "warc_offset": int,
+        "warc_length": int,
+        "warc_type": str,  # response | revisit
+        "revisit_of": int,  # the capture whose bytes this one repeats
+    }, pk="id")
+    db["captures"].create_index(["run_id", "fingerprint"], unique=True)
+    db["captures"].create_index(["url"])
+    db["captures"].create_index(["sha256"])
+
+
+def open_archive(directory: str | Path, *, create: bool = True) -> sqlite_utils.Database:
+    """``DIR/archive.db`` with every migration applied, in WAL mode for concurrent readers."""
+    directory = Path(directory)
+    path = directory / "archive.db"
+    if not path.exists() and not create:
+        raise FileNotFoundError(f"no archive at {path}")
+    directory.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA busy_timeout=30000")
+    migrations.apply(db)
+    return db
+
+
+def applied_migrations(db: sqlite_utils.Database) -> list[str]:
+    return [m.name for m in migrations.applied(db)]

@@ -1,0 +1,34 @@
+"""``nianbao crawl`` as a library call: one Scrapy crawl of the selected sources into an archive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from .registry import default_registry, load_registry, registry_settings, select
+
+
+def crawl_settings(registry: str | Path, jobdir: str | None = None, overrides: dict | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.update(registry_settings(registry), priority="project")
+    if jobdir:
+        settings.set("JOBDIR", str(jobdir), priority="cmdline")
+    settings.update(overrides or {}, priority="cmdline")
+    return settings
+
+
+def run_crawl(*, registry: str | Path | None = None, sources=(), family: str | None = None, region: str | None = None,
+              archive: str | Path = "archive", jobdir: str | None = None, overrides: dict | None = None,
+              run_id: str | None = None, worker: str = "w0") -> str:
+    """Crawl and return the finish reason. Raises RegistryError for a bad registry or selection."""
+    registry = Path(registry or default_registry("sample"))
+    select(load_registry(registry), list(sources), family, region)  # fail early, before Scrapy starts
+    process = CrawlerProcess(crawl_settings(registry, jobdir, overrides), install_root_handler=True)
+    crawler = process.create_crawler("portals")
+    process.crawl(crawler, registry=str(registry), source=",".join(sources), family=family, region=region,
+                  archive=str(archive), run_id=run_id, worker=worker)
+    process.start()
+    return crawler.stats.get_value("finish_reason") or "unknown"
