@@ -14,6 +14,10 @@ def crawl_settings(registry: str | Path, jobdir: str | None = None, overrides: d
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.update(registry_settings(registry), priority="project")
+    # A source's own delay becomes its host's download slot (Scrapy keeps one slot per host).
+    slots = {s.host: {"delay": s.delay} for s in load_registry(registry) if s.delay is not None}
+    if slots:
+        settings.set("DOWNLOAD_SLOTS", {**slots, **settings.getdict("DOWNLOAD_SLOTS")}, priority="project")
     if jobdir:
         settings.set("JOBDIR", str(jobdir), priority="cmdline")
     settings.update(overrides or {}, priority="cmdline")

@@ -188,3 +188,19 @@ def test_sigkill_and_resume_lose_and_repeat_nothing(tmp_path):
                 assert read_response(archive, c["warc_file"], c["warc_offset"]).url == c["url"]
     finally:
         stop_server(srv)
+
+
+def test_plain_scrapy_crawl_command_works(server, tmp_path):
+    srv = server[0]
+    registry = write_sample_registry(srv, tmp_path / "registry.yaml")
+    from tests.conftest import ROOT
+
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "portals", "-a", f"registry={registry}",
+                             "-a", f"archive={tmp_path / 'archive'}", "-a", "source=sample-gbk",
+                             "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    got = captures(tmp_path / "archive")
+    assert {c["source_id"] for c in got} == {"sample-gbk"}
+    gbk = {u for r in srv.site.manifest()["reports"] if r["portal"] == "gbk" for u in r["urls"]}
+    assert gbk <= {c["url"] for c in got if c["status"] == 200}
