@@ -161,3 +161,33 @@ def crawl(registry, sources, family, region, archive, jobdir, overrides):
         raise click.ClickException(str(error)) from None
     click.echo(f"crawl finished: {reason}")
     sys.exit(0 if reason == "finished" else 1)
+
+
+@main.command("build")
+@click.option("--archive", default="archive", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Archive folder (archive.db and warc/).")
+@click.option("--rebuild", is_flag=True, help="Re-derive everything from all captures.")
+@click.option("--workers", type=int, help="Parser processes (default: one per CPU).")
+def build_command(archive, rebuild, workers):
+    """Parse new captures and update reports, versions, cells, checks and search."""
+    from archive.build import build
+
+    if not (archive / "archive.db").exists():
+        raise click.ClickException(f"no archive at {archive}/archive.db (run nianbao crawl first)")
+    summary = build(archive, rebuild=rebuild, workers=workers, progress=lambda m: click.echo(m, err=True))
+    click.echo(summary.line())
+
+
+@main.command("release")
+@click.option("--archive", default="archive", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", default="release", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for archive.db, its sha256, manifest.json and csv/.")
+def release_command(archive, out_dir):
+    """Write the downloadable release: a VACUUMed archive.db, its sha256, a manifest and CSVs."""
+    from archive.release import release
+
+    if not (archive / "archive.db").exists():
+        raise click.ClickException(f"no archive at {archive}/archive.db")
+    manifest = release(archive, out_dir)
+    click.echo(f"{out_dir}/archive.db: {manifest['bytes']:,} bytes, sha256 {manifest['sha256']}, "
+               f"{manifest['counts'].get('reports', 0)} reports")

@@ -82,3 +82,53 @@ def open_archive(directory: str | Path, *, create: bool = True) -> sqlite_utils.
 
 def applied_migrations(db: sqlite_utils.Database) -> list[str]:
     return [m.name for m in migrations.applied(db)]
+
+
+@migrations()
+def m002_build(db: sqlite_utils.Database) -> None:
+    """What ``nianbao build`` derives from the captures."""
+    db["parses"].create({
+        "sha256": str, "parser_version": str, "kind": str, "is_report": int, "error": str,
+        "report_key": str, "agency": str, "year": int, "format": str, "record": bytes,  # zlib-compressed JSON
+        "cell_count": int, "failed_checks": str, "parsed_at": str,
+    }, pk=("sha256", "parser_version"))
+    db["reports"].create({
+        "id": str,  # readable and stable: <6-digit region>/<agency as printed>/<year>
+        "agency": str, "agency_type": str, "agency_level": str, "report_scope": str,
+        "province": str, "province_code": str, "city": str, "city_code": str, "county": str, "county_code": str,
+        "township": str, "region_code": str, "year": int, "format": str, "title": str, "published": str,
+        "current_version": int, "best_url": str, "best_kind": str, "source_count": int,
+        "first_seen": str, "last_seen": str, "gone_at": str, "check_status": str, "failed_checks": str,
+        "cell_count": int,
+    }, pk="id")
+    db["report_sources"].create({
+        "report_id": str, "url": str, "source_id": str, "kind": str, "sha256": str, "capture_id": int,
+        "anchor_text": str, "first_seen": str, "last_seen": str, "gone_at": str, "is_best": int,
+    }, pk=("report_id", "url"))
+    db["report_versions"].create({
+        "report_id": str, "version": int, "capture_id": int, "url": str, "sha256": str, "parser_version": str,
+        "reason": str,  # first | source_changed | best_source_changed | parser_upgrade
+        "created_at": str, "changed_keys": str,  # JSON [{key, old, new}]
+        "changed_count": int,
+    }, pk=("report_id", "version"))
+    db["cells"].create({
+        "report_id": str, "version": int, "table_name": str, "row_key": str, "col_key": str, "key": str,
+        "value": int, "raw": str, "flags": str, "provenance": str,  # value: integer, or REAL for 万元
+    }, pk=("report_id", "version", "key"))
+    db["checks"].create({
+        "report_id": str, "version": int, "rule": str, "severity": str, "status": str, "scope": str,
+        "left_value": str, "right_value": str, "delta": str, "cells": str, "flags": str, "detail": str,
+    })
+    db["checks"].create_index(["report_id", "version"])
+    db["checks"].create_index(["rule", "status"])
+    db["documents"].create({  # every captured document that is not (or not yet) a report, with why
+        "capture_id": int, "url": str, "source_id": str, "sha256": str, "kind": str, "is_report": int,
+        "error": str, "title": str, "report_id": str,
+    }, pk="url")
+    db["regions"].create({"code": str, "name": str, "level": str, "parent_code": str}, pk="code")
+    db["agencies"].create({"id": str, "name": str, "region_code": str, "agency_type": str, "agency_level": str,
+                           "reports": int, "first_year": int, "last_year": int}, pk="id")
+    db["data_dictionary"].create({"table_name": str, "column_name": str, "description": str},
+                                 pk=("table_name", "column_name"))
+    db["_meta"].create({"key": str, "value": str}, pk="key")
+    db["build_state"].create({"run_id": str, "built_at": str, "captures": int}, pk="run_id")

@@ -22,15 +22,21 @@ Index (one row per report, ``rowid`` = the report's integer rowid):
 
 Query (``match_expression``): the query is normalised the same way and split at spaces and
 punctuation into terms, all of which must match (AND). A single CJK character searches the
-``*_uni`` columns; anything longer is a phrase of the same tokens on the ``*_bi`` columns
-(``政府信息公开`` → ``"政府 府信 信息 息公 公开"``), so adjacency is exact; a trailing ASCII word
-or single CJK character inside a mixed term is a prefix (``2023年`` → ``"2023 年"*``). Results
-are exactly the rows whose normalised title, agency or body contains every term, except that
-ASCII words match at word starts (``2023`` finds ``2023年`` but not ``12023``), as in every
-search engine. Ranking is bm25 with title and agency weighted above body (``RANK_WEIGHTS``,
-also stored as the table's ``rank`` so ``ORDER BY rank`` works in plain SQL). Snippets are cut
-from the original text around the first occurrence of each term, with the marked spans given as
-offsets (the caller escapes and highlights; ``highlight()`` does it with 【】).
+``*_uni`` columns; a longer CJK term is a phrase of the same tokens on the ``*_bi`` columns
+(``政府信息公开`` → ``"政府 府信 信息 息公 公开"``), so adjacency is exact. A term mixing words and
+CJK is a phrase too (``2023年`` → ``"2023 年"`` on ``*_uni``: the columns' positions are the
+same), and a trailing ASCII word is a prefix. Results are exactly the rows whose normalised
+title, agency or body contains every term, except that ASCII words match at word starts
+(``2023`` finds ``2023年`` but not ``12023``) and, inside a term that mixes ASCII and Chinese,
+spaces and punctuation may be skipped (tests/test_search.py checks all this against LIKE).
+
+Order (``ranked_rowids``): first the rows with more of the terms in their title or agency, then
+bm25 (title and agency weighted above body, ``RANK_WEIGHTS``, also stored as the table's
+``rank``). Terms in more than ``SCORED_TERM_LIMIT`` rows are required but not scored, like stop
+words; if no term is selective, newest (highest rowid) first. That keeps a search bounded on a
+large archive, where ``复`` or ``政府信息公开`` is in every report: see ``ranked_rowids``.
+Snippets are cut from the original text around the first occurrence of each term, with the
+marked spans as offsets (the caller escapes and highlights; ``highlight()`` does it with 【】).
 
 Searching without our Python (plain sqlite3, any language):
 
@@ -38,14 +44,16 @@ Searching without our Python (plain sqlite3, any language):
     WHERE report_search MATCH '"政府 府信 信息 息公 公开"' ORDER BY s.rank LIMIT 20;
 
 ``复`` and ``复议`` can be written as they are (``MATCH '复议'``); longer words need the bigram
-phrase, which ``python -m archive.search 政府信息公开`` prints. ``SQL_SEARCH_NO_FUNCTIONS`` builds
-that phrase in SQL for a one-word query (a Datasette canned query without any plugin), and
-``register_functions`` adds ``search_match(q)`` and ``search_snippet(text, q)`` for the plugin.
-DuckDB cannot read FTS5 virtual tables: there, use ``report_search_text`` with LIKE.
+phrase, which ``python -m archive.search 政府信息公开`` prints (``ORDER BY rank`` is plain bm25,
+without the ordering above). ``SQL_SEARCH_NO_FUNCTIONS`` builds that phrase in SQL for a
+one-word query (a Datasette canned query without any plugin); ``register_functions`` adds the
+SQL functions behind ``SQL_SEARCH`` for the plugin. DuckDB cannot read FTS5 virtual tables:
+there, use ``report_search_text`` with LIKE.
 """
 
 from __future__ import annotations
 
+import json
 import operator
 import re
 import sqlite3
@@ -57,8 +65,10 @@ from typing import Iterable
 TOKENIZER_VERSION = f"1/unicode-{unicodedata.unidata_version}"
 FIELDS = ("title", "agency", "body")
 COLUMNS = tuple(f"{field}_{kind}" for field in FIELDS for kind in ("uni", "bi"))
+HEADING_FIELDS = ("title", "agency")
 RANK_WEIGHTS = (10.0, 10.0, 5.0, 5.0, 1.0, 1.0)  # in COLUMNS order: title, agency above body
 SNIPPET_WIDTH = 30
+SCORED_TERM_LIMIT = 10_000  # a term in more rows is not scored by bm25: see ranked_rowids
 
 # Scripts written without spaces: every character is searchable on its own. Only word
 # characters are ever tokens, so punctuation inside these ranges (・, ゠) stays a separator.
@@ -122,25 +132,29 @@ def query_terms(query: str) -> list[str]:
     return terms
 
 
-def _column_filter(kind: str) -> str:
-    return "{" + " ".join(c for c in COLUMNS if c.endswith(kind)) + "}"
+def _column_filter(kind: str, fields: tuple[str, ...]) -> str:
+    return "{" + " ".join(f"{field}_{kind}" for field in fields) + "}"
 
 
-def _term_expression(term: str) -> str:
+def _term_expression(term: str, fields: tuple[str, ...] = FIELDS) -> str:
+    """One term as a phrase. Bigram columns, except for one CJK character alone or at the end of
+    a mixed term (``2023年``): in the bigram stream that character is the first half of a token
+    we cannot name, so those use the unigram stream, whose positions are the same."""
     segments = [m.group(0) for m in _SEGMENT.finditer(term)]
-    if len(segments) == 1 and len(term) == 1 and _is_cjk(term):
-        return f'{_column_filter("_uni")} : "{term}"'
+    ends_with_char = _is_cjk(segments[-1]) and len(segments[-1]) == 1
+    if ends_with_char:
+        tokens = [t for segment in segments for t in ([*segment] if _is_cjk(segment) else [segment])]
+        return f'{_column_filter("uni", fields)} : "{" ".join(tokens)}"'
     tokens: list[str] = []
     for index, segment in enumerate(segments):
-        last = index == len(segments) - 1
         if not _is_cjk(segment):
             tokens.append(segment)
             continue
         tokens += map(operator.add, segment, segment[1:])
-        if not last or len(segment) == 1:
-            tokens.append(segment[-1])
-    prefix = not _is_cjk(segments[-1]) or len(segments[-1]) == 1
-    return f'{_column_filter("_bi")} : "{" ".join(tokens)}"' + (" *" if prefix else "")
+        if index < len(segments) - 1:
+            tokens.append(segment[-1])  # the run ends before the next word: its last character
+    prefix = " *" if not _is_cjk(segments[-1]) else ""  # a word matches at its start
+    return f'{_column_filter("bi", fields)} : "{" ".join(tokens)}"{prefix}'
 
 
 def match_expression(query: str) -> str:
@@ -149,6 +163,11 @@ def match_expression(query: str) -> str:
     if not terms:
         raise ValueError(f"nothing to search for in {query!r}")
     return " AND ".join(_term_expression(term) for term in terms)
+
+
+def heading_expressions(query: str) -> list[str]:
+    """One MATCH string per term that finds it in the title or agency only (for ranking)."""
+    return [_term_expression(term, HEADING_FIELDS) for term in query_terms(query)]
 
 
 def create_search_table(conn: sqlite3.Connection, table: str = "report_search") -> None:
@@ -250,22 +269,85 @@ def optimize(conn: sqlite3.Connection, table: str = "report_search") -> None:
 
 # --- searching -------------------------------------------------------------------------------
 
+def _at_most(conn, table: str, expression: str, count: int) -> bool:
+    """Does the expression match at most ``count`` rows? Reads no further than row count + 1."""
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM [{table}] WHERE [{table}] MATCH ? LIMIT ?)"
+    return conn.execute(sql, (expression, count + 1)).fetchone()[0] <= count
+
+
+def ranked_rowids(conn: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0,
+                  table: str = "report_search", scored_limit: int | None = None) -> list[tuple]:
+    """The search order as ``(rowid, terms in heading, bm25 or None)`` rows.
+
+    First by how many of the terms the title or agency contains: FTS5's bm25 weights a column's
+    term frequency *before* saturating it and normalises by the whole row's length, so column
+    weights alone let a body that repeats a word outrank a title that has it once. Then bm25 over
+    the query's *selective* terms, those in at most ``SCORED_TERM_LIMIT`` rows. A term in more
+    rows is required but not scored, like a stop word: bm25 gives it little weight anyway (its
+    IDF is near zero, and clamped to 1e-6 past half the rows), and scoring it would cost a pass
+    over all its rows (bm25 counts each phrase's rows first, then scores every match). If no
+    term is selective (``公``, ``复议``, ``政府信息公开`` in an archive where every report has
+    them) there is nothing to rank by: newest rows (highest rowid) first, read in rowid order
+    and stopped after the page; with three or more such terms the heading groups are all terms,
+    some, none.
+    """
+    scored_limit = SCORED_TERM_LIMIT if scored_limit is None else scored_limit
+    terms = [_term_expression(term) for term in query_terms(query)]
+    if not terms:
+        raise ValueError(f"nothing to search for in {query!r}")
+    every = " AND ".join(f"({term})" for term in terms)
+    heads = heading_expressions(query)
+    scored = [term for term in terms if _at_most(conn, table, term, scored_limit)]
+    fts = f"[{table}] WHERE [{table}] MATCH ?"
+    if scored:
+        # "+rowid": a plain rowid IN (...) would be handed to FTS5, which re-runs the MATCH per rowid.
+        within = "" if len(scored) == len(terms) else f" AND +rowid IN (SELECT rowid FROM {fts})"
+        # A row that matches the query is in "head AND the scored terms" exactly when the head
+        # matches it; FTS5 finds those from the selective terms' rows without a full pass.
+        selective = " AND ".join(f"({t})" for t in scored)
+        in_heading = " + ".join(f"(rowid IN (SELECT rowid FROM {fts}))" for _ in heads)
+        params = [f"({head}) AND ({selective})" for head in heads]
+        params += [selective] + ([every] if within else [])
+        return conn.execute(f"SELECT rowid, {in_heading} AS heading, rank FROM {fts}{within} "
+                            f"ORDER BY heading DESC, rank, rowid DESC LIMIT ? OFFSET ?",
+                            (*params, limit, offset)).fetchall()
+    # Nothing selective: one rowid-ordered read per group, stopping when the page is full. The
+    # groups: every term in the title or agency (which implies the query: FTS5 need not check the
+    # body phrases on the way), some (one group: per-count groups would cost a pass each), none.
+    all_heads = " AND ".join(f"({head})" for head in heads)
+    any_head = " OR ".join(f"({head})" for head in heads)
+    groups = [(len(heads), all_heads)]
+    if len(heads) > 1:
+        groups.append((1, f"(({any_head}) AND ({every})) NOT ({all_heads})"))
+    groups.append((0, f"({every}) NOT ({any_head})"))
+    rows, wanted = [], limit + offset
+    for level, expression in groups:
+        if len(rows) >= wanted:
+            break
+        rows += conn.execute(f"SELECT rowid, {level}, NULL FROM {fts} ORDER BY rowid DESC LIMIT ?",
+                             (expression, wanted - len(rows))).fetchall()
+    return rows[offset:]
+
+
 def search(conn: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0,
-           table: str = "report_search") -> list[dict]:
-    """Ranked matches for a user's query: report_id, score (higher is better), snippet with
-    ``marks`` (start, end offsets of the matched terms in it), title, agency, rowid."""
-    expression = match_expression(query)
-    rows = conn.execute(
-        f"SELECT m.rowid, m.score, t.report_id, t.title, t.agency, t.body FROM "
-        f"(SELECT rowid, rank AS score FROM [{table}] WHERE [{table}] MATCH ? "
-        f" ORDER BY rank LIMIT ? OFFSET ?) AS m JOIN [{table}_text] t ON t.rowid = m.rowid "
-        f"ORDER BY m.score", (expression, limit, offset)).fetchall()
+           table: str = "report_search", scored_limit: int | None = None) -> list[dict]:
+    """A page of matches in ``ranked_rowids`` order: report_id, score (higher first: the number
+    of terms in the title or agency, plus bm25 squashed into [0, 1) when the query has a
+    selective term), snippet with ``marks`` ((start, end) of the terms in it), title, agency, rowid."""
+    order = ranked_rowids(conn, query, limit, offset, table, scored_limit)
+    if not order:
+        return []
+    texts = {row[0]: row[1:] for row in conn.execute(
+        f"SELECT rowid, report_id, title, agency, body FROM [{table}_text] WHERE rowid IN "
+        f"({', '.join('?' * len(order))})", [row[0] for row in order])}
     patterns = term_patterns(query)
     results = []
-    for rowid, score, report_id, title, agency, body in rows:
+    for rowid, in_heading, rank in order:
+        report_id, title, agency, body = texts[rowid]
         text, marks = make_snippet(title, agency, body, patterns)
-        results.append({"report_id": report_id, "score": -score, "snippet": text, "marks": marks,
-                        "title": title, "agency": agency, "rowid": rowid})
+        relevance = 0.0 if rank is None else -rank / (1 - rank)
+        results.append({"report_id": report_id, "score": in_heading + relevance, "snippet": text,
+                        "marks": marks, "title": title, "agency": agency, "rowid": rowid})
     return results
 
 
@@ -391,31 +473,37 @@ WHERE report_search MATCH (SELECT m FROM phrase)
 ORDER BY s.rank LIMIT 20
 """
 
-# The same with the plugin's function: any query, plus a snippet.
+# With the plugin's functions: any query, the order of search() (see ranked_rowids), snippets.
 SQL_SEARCH = """
-SELECT t.rowid, t.report_id, t.title, t.agency, search_snippet(t.title, t.agency, t.body, :q) AS snippet,
-       -m.score AS score
-FROM (SELECT rowid, rank AS score FROM report_search WHERE report_search MATCH search_match(:q)
-      ORDER BY rank LIMIT 20) AS m JOIN report_search_text t ON t.rowid = m.rowid
-ORDER BY m.score
+SELECT t.rowid, t.report_id, t.title, t.agency, search_snippet(t.title, t.agency, t.body, :q) AS snippet
+FROM json_each(search_page(:q, 20, 0)) AS page JOIN report_search_text t ON t.rowid = page.value
+ORDER BY page.key
 """
 
 
-def _sql_match(query):
-    try:
-        return match_expression(query or "")
-    except ValueError:
-        return '""'  # matches nothing, instead of an error page for an empty search box
+def register_functions(conn: sqlite3.Connection, table: str = "report_search") -> None:
+    """SQL functions for a Datasette plugin's prepare_connection hook: ``search_match(q)`` (the
+    MATCH string), ``search_page(q, limit, offset)`` (a JSON array of rowids in search order)
+    and ``search_snippet(title, agency, body, q)`` (the snippet with 【】 around the terms)."""
 
+    def match(query):
+        try:
+            return match_expression(query or "")
+        except ValueError:
+            return '""'  # matches nothing: an empty search box is not an error page
 
-def _sql_snippet(title, agency, body, query):
-    return highlight(*make_snippet(title, agency, body, term_patterns(query or "")))
+    def page(query, limit, offset):
+        try:
+            return json.dumps([row[0] for row in ranked_rowids(conn, query or "", int(limit), int(offset), table)])
+        except ValueError:
+            return "[]"
 
+    def snippet(title, agency, body, query):
+        return highlight(*make_snippet(title, agency, body, term_patterns(query or "")))
 
-def register_functions(conn: sqlite3.Connection) -> None:
-    """search_match(q) → MATCH string; search_snippet(title, agency, body, q) → 【】-marked snippet."""
-    conn.create_function("search_match", 1, _sql_match, deterministic=True)
-    conn.create_function("search_snippet", 4, _sql_snippet, deterministic=True)
+    conn.create_function("search_match", 1, match, deterministic=True)
+    conn.create_function("search_page", 3, page)
+    conn.create_function("search_snippet", 4, snippet, deterministic=True)
 
 
 if __name__ == "__main__":  # python -m archive.search 政府信息公开 → the MATCH string

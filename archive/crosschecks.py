@@ -1,0 +1,78 @@
+"""Checks across one agency's reports of consecutive years (spec §5), stored like the others on the
+later year's current version: the carry chain of table 三, the in-force chain of table 二, and
+numbers copied unchanged from the year before."""
+
+from __future__ import annotations
+
+import json
+
+from parsers.schema import T3_COLS
+
+RULES = ("T3.carry_chain", "T2.in_force_chain", "R.duplicate_numbers")
+
+
+def _values(db, report_id: str, version: int) -> dict:
+    return {key: value for key, value in db.execute(
+        "SELECT key, value FROM cells WHERE report_id = ? AND version = ?", [report_id, version])}
+
+
+def _row(report_id, version, rule, severity, status, left=None, right=None, cells=(), scope=None, detail=None):
+    delta = left - right if left is not None and right is not None else None
+    return {"report_id": report_id, "version": version, "rule": rule, "severity": severity, "status": status,
+            "scope": scope, "left_value": None if left is None else str(left),
+            "right_value": None if right is None else str(right), "delta": None if delta is None else str(delta),
+            "cells": json.dumps(list(cells)), "flags": "[]", "detail": detail}
+
+
+def pair_checks(prev: tuple, this: tuple) -> list[dict]:
+    """Checks of ``this`` (report id, version, values, year) against the year before."""
+    p_id, _, p_values, p_year = prev
+    t_id, t_version, t_values, t_year = this
+    out = []
+    for col in T3_COLS:
+        carried_in, carried_out = t_values.get(f"t3.apply.carried_in.{col}"), p_values.get(f"t3.apply.carried_out.{col}")
+        if carried_in is None or carried_out is None:
+            continue
+        out.append(_row(t_id, t_version, "T3.carry_chain", "W", "pass" if carried_in == carried_out else "fail",
+                        carried_in, carried_out, [f"t3.apply.carried_in.{col}", f"{p_id}#t3.apply.carried_out.{col}"],
+                        scope=col, detail=f"{t_year} 上年结转 vs {p_year} 结转下年度"))
+    for row in ("regulations", "normative_docs"):
+        now, before = t_values.get(f"t2.{row}.in_force"), p_values.get(f"t2.{row}.in_force")
+        issued, repealed = t_values.get(f"t2.{row}.issued"), t_values.get(f"t2.{row}.repealed")
+        if None in (now, before, issued, repealed):
+            continue
+        expected = before + issued - repealed
+        out.append(_row(t_id, t_version, "T2.in_force_chain", "I", "pass" if now == expected else "fail", now,
+                        expected, [f"t2.{row}.in_force"], scope=row, detail="approximate: amendments and expiry break it"))
+    shared = [k for k in t_values if k in p_values and k.startswith(("t2", "t3", "t4"))]
+    if len(shared) >= 20 and any(t_values[k] for k in shared):
+        same = all(t_values[k] == p_values[k] for k in shared)
+        out.append(_row(t_id, t_version, "R.duplicate_numbers", "I", "fail" if same else "pass",
+                        detail=f"every number equals {p_year}'s" if same else None))
+    return out
+
+
+def refresh(db, report_ids: set[str]) -> None:
+    """Recompute the cross-year checks of every agency series a touched report belongs to."""
+    series = {tuple(r) for r in db.conn.execute(
+        f"SELECT region_code, agency FROM reports WHERE id IN ({', '.join('?' * len(report_ids))})", list(report_ids))}
+    for region_code, agency in sorted(series):
+        reports = [(rid, version, year) for rid, version, year in db.conn.execute(
+            "SELECT id, current_version, year FROM reports WHERE region_code = ? AND agency = ? ORDER BY year",
+            [region_code, agency])]
+        ids = [r[0] for r in reports]
+        db.conn.execute(f"DELETE FROM checks WHERE rule IN ({', '.join('?' * len(RULES))}) AND report_id IN "
+                        f"({', '.join('?' * len(ids))})", [*RULES, *ids])
+        rows = []
+        for before, after in zip(reports, reports[1:]):
+            if after[2] != before[2] + 1:
+                continue
+            rows += pair_checks((before[0], before[1], _values(db, before[0], before[1]), before[2]),
+                                (after[0], after[1], _values(db, after[0], after[1]), after[2]))
+        if rows:
+            db["checks"].insert_all(rows)
+        for rid, version, _ in reports:
+            failed = db.conn.execute("SELECT 1 FROM checks WHERE report_id = ? AND version = ? AND status = 'fail' "
+                                     "AND severity IN ('E', 'W') LIMIT 1", [rid, version]).fetchone()
+            if failed:
+                db.conn.execute("UPDATE reports SET check_status = 'fail' WHERE id = ? AND check_status != 'fail'", [rid])
