@@ -14,11 +14,9 @@ $(BIN)/nianbao: pyproject.toml
 test: $(BIN)/nianbao
 	$(BIN)/python -m pytest -q
 
-# Until the crawler and archive land, the demo parses and scores the bundled seed reports.
+# Sample portals served locally → crawl → build → Datasette at http://127.0.0.1:8001
 demo: $(BIN)/nianbao
-	@echo "nianbao demo: will serve the sample portals locally, crawl them, build archive.db and serve it with Datasette."
-	@echo "Today: parsing and scoring the five bundled seed reports."
-	$(BIN)/nianbao eval tests/fixtures/seeds
+	$(BIN)/nianbao demo --workdir demo --port 8001
 
 bench: $(BIN)/nianbao
 	$(BIN)/python bench/parse.py
@@ -27,4 +25,4 @@ fixtures: $(BIN)/nianbao
 	$(BIN)/python tests/fixtures/make_fixtures.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info demo

@@ -191,3 +191,27 @@ def release_command(archive, out_dir):
     manifest = release(archive, out_dir)
     click.echo(f"{out_dir}/archive.db: {manifest['bytes']:,} bytes, sha256 {manifest['sha256']}, "
                f"{manifest['counts'].get('reports', 0)} reports")
+
+
+@main.command("demo")
+@click.option("--workdir", default="demo", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where the archive, the release and the sample manifest go.")
+@click.option("--port", default=8001, show_default=True, help="Port for the Datasette site.")
+@click.option("--no-serve", is_flag=True, help="Stop after the build; leave WORKDIR/archive.db.")
+def demo(workdir, port, no_serve):
+    """The main job on the embedded default: sample portals → crawl → build → Datasette."""
+    from archive.demo import run_demo
+
+    try:
+        paths = run_demo(workdir, say=lambda m: click.echo(m, err=True))
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"archive: {paths['db']}   release: {paths['release']}   sample manifest: {paths['manifest']}")
+    if no_serve:
+        return
+    ctx = click.get_current_context()
+    serve = main.get_command(ctx, "serve")
+    if serve is None:
+        click.echo("(the Datasette site lands with issue 6; open the archive with: sqlite3 " f"{paths['db']})")
+        return
+    ctx.invoke(serve, db=paths["db"], port=port, release_dir=paths["release"])
