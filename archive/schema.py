@@ -111,10 +111,13 @@ def m002_build(db: sqlite_utils.Database) -> None:
         "created_at": str, "changed_keys": str,  # JSON [{key, old, new}]
         "changed_count": int,
     }, pk=("report_id", "version"))
-    db["cells"].create({
-        "report_id": str, "version": int, "table_name": str, "row_key": str, "col_key": str, "key": str,
-        "value": int, "raw": str, "flags": str, "provenance": str,  # value: integer, or REAL for 万元
-    }, pk=("report_id", "version", "key"))
+    # WITHOUT ROWID: the table is its own primary-key index — half the writes and bytes of a rowid
+    # table plus an index, for the archive's biggest table.
+    db.execute("""CREATE TABLE cells (
+        report_id TEXT, version INTEGER, table_name TEXT, row_key TEXT, col_key TEXT, key TEXT,
+        value INTEGER,  -- an integer, or a REAL for amounts in 万元; NULL for a blank cell (never 0)
+        raw TEXT, flags TEXT, provenance TEXT,
+        PRIMARY KEY (report_id, version, key)) WITHOUT ROWID""")
     db["checks"].create({
         "report_id": str, "version": int, "rule": str, "severity": str, "status": str, "scope": str,
         "left_value": str, "right_value": str, "delta": str, "cells": str, "flags": str, "detail": str,
