@@ -143,7 +143,8 @@ def sampleweb_registry(port, discover, output):
               help="Archive folder: archive.db and warc/.")
 @click.option("--jobdir", type=click.Path(file_okay=False), help="Scrapy JOBDIR: rerun with the same one to resume.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting (repeatable).")
-def crawl(registry, sources, family, region, archive, jobdir, overrides):
+@click.option("--run-id", help="Name the run (default: the start time); rerunning a killed crawl with --jobdir keeps it.")
+def crawl(registry, sources, family, region, archive, jobdir, overrides, run_id):
     """Crawl the registered portals into the archive: every response becomes a capture."""
     from crawler.registry import RegistryError
     from crawler.run import run_crawl
@@ -156,7 +157,7 @@ def crawl(registry, sources, family, region, archive, jobdir, overrides):
         settings[name] = value
     try:
         reason = run_crawl(registry=registry, sources=sources, family=family, region=region, archive=archive,
-                           jobdir=jobdir, overrides=settings)
+                           jobdir=jobdir, overrides=settings, run_id=run_id)
     except RegistryError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"crawl finished: {reason}")
@@ -215,3 +216,24 @@ def demo(workdir, port, no_serve):
         click.echo("(the Datasette site lands with issue 6; open the archive with: sqlite3 " f"{paths['db']})")
         return
     ctx.invoke(serve, db=paths["db"], port=port, release_dir=paths["release"])
+
+
+@main.command("update")
+@click.option("--registry", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Registry file (default: the bundled sample portals).")
+@click.option("--archive", default="archive", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--release-dir", type=click.Path(file_okay=False, path_type=Path), help="Also write the release here.")
+@click.option("--due", is_flag=True, help="Only sources not crawled for a week (Jan–Mar) or a month (otherwise).")
+def update_command(registry, archive, release_dir, due):
+    """Crawl + build + release, for cron: locked, with a run report and a failing exit status."""
+    from archive.update import Locked, update
+
+    try:
+        report = update(archive_dir=archive, registry=registry, release_dir=release_dir, due=due,
+                        say=lambda m: click.echo(m, err=True))
+    except Locked as error:
+        click.echo(f"nianbao update: {error}", err=True)
+        sys.exit(75)  # EX_TEMPFAIL: try again later
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(0 if report.ok else 1)
