@@ -144,7 +144,10 @@ def sampleweb_registry(port, discover, output):
 @click.option("--jobdir", type=click.Path(file_okay=False), help="Scrapy JOBDIR: rerun with the same one to resume.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting (repeatable).")
 @click.option("--run-id", help="Name the run (default: the start time); rerunning a killed crawl with --jobdir keeps it.")
-def crawl(registry, sources, family, region, archive, jobdir, overrides, run_id):
+@click.option("--redis", "redis_url", metavar="URL", help="Share the queue with other workers (scrapy-redis), e.g. "
+              "redis://HOST:6379/0; needs --run-id, the same on every worker.")
+@click.option("--worker", default="w0", show_default=True, help="This worker's name (in WARC file names).")
+def crawl(registry, sources, family, region, archive, jobdir, overrides, run_id, redis_url, worker):
     """Crawl the registered portals into the archive: every response becomes a capture."""
     from crawler.registry import RegistryError
     from crawler.run import run_crawl
@@ -157,7 +160,7 @@ def crawl(registry, sources, family, region, archive, jobdir, overrides, run_id)
         settings[name] = value
     try:
         reason = run_crawl(registry=registry, sources=sources, family=family, region=region, archive=archive,
-                           jobdir=jobdir, overrides=settings, run_id=run_id)
+                           jobdir=jobdir, overrides=settings, run_id=run_id, redis_url=redis_url, worker=worker)
     except RegistryError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"crawl finished: {reason}")
@@ -169,10 +172,17 @@ def crawl(registry, sources, family, region, archive, jobdir, overrides, run_id)
               help="Archive folder (archive.db and warc/).")
 @click.option("--rebuild", is_flag=True, help="Re-derive everything from all captures.")
 @click.option("--workers", type=int, help="Parser processes (default: one per CPU).")
-def build_command(archive, rebuild, workers):
+@click.option("--merge", "merge_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="First merge the captures of a crawl worker's archive folder (repeatable).")
+def build_command(archive, rebuild, workers, merge_dirs):
     """Parse new captures and update reports, versions, cells, checks and search."""
     from archive.build import build
 
+    if merge_dirs:
+        from archive.merge import merge
+
+        added = merge(archive, list(merge_dirs))
+        click.echo(f"merged {added} captures from {len(merge_dirs)} worker archive(s)", err=True)
     if not (archive / "archive.db").exists():
         raise click.ClickException(f"no archive at {archive}/archive.db (run nianbao crawl first)")
     summary = build(archive, rebuild=rebuild, workers=workers, progress=lambda m: click.echo(m, err=True))
@@ -237,3 +247,19 @@ def update_command(registry, archive, release_dir, due):
     for line in report.lines():
         click.echo(line)
     sys.exit(0 if report.ok else 1)
+
+
+@main.command("serve")
+@click.argument("db", type=click.Path(exists=True, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8001, show_default=True, help="Port.")
+@click.option("--release-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder written by nianbao release: its files are offered for download at /-/release/.")
+def serve_command(db, host, port, release_dir):
+    """Serve an archive (archive.db or its folder) with Datasette as the database 'archive'."""
+    from archive.site.app import serve
+
+    try:
+        serve(db, host=host, port=port, release_dir=release_dir, echo=lambda m: click.echo(m))
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None

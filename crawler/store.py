@@ -55,7 +55,7 @@ class SourceStats:
 
 class CaptureStore:
     def __init__(self, directory: str | Path, run_id: str, *, registry: str = "", worker: str = "w0",
-                 resumed: bool = False):
+                 resumed: bool = False, commit_every: int = COMMIT_EVERY):
         self.directory = Path(directory)
         self.run_id, self.worker = run_id, worker
         self.db = open_archive(self.directory)
@@ -75,6 +75,7 @@ class CaptureStore:
             "SELECT url, sha256 FROM captures WHERE sha256 IS NOT NULL")}
         self.stats: dict[str, SourceStats] = defaultdict(SourceStats)
         self.pending = 0
+        self.commit_every = commit_every
         self.last_commit = time.monotonic()
         self.resumed = resumed or bool(existing)
 
@@ -169,7 +170,7 @@ class CaptureStore:
                                       row.get("warc_type"))
         self.stats[item["source_id"]].captures += 1
         self.pending += 1
-        if self.pending >= COMMIT_EVERY or time.monotonic() - self.last_commit > COMMIT_SECONDS:
+        if self.pending >= self.commit_every or time.monotonic() - self.last_commit > COMMIT_SECONDS:
             self.commit()
         return outcome
 
@@ -177,6 +178,7 @@ class CaptureStore:
         self.warc.flush()
         self.conn.commit()
         self.pending = 0
+        self.commit_every = commit_every
         self.last_commit = time.monotonic()
 
     def close(self, finish_reason: str, scrapy_stats: dict, sources: dict) -> None:

@@ -66,13 +66,26 @@ class PortalsSpider(scrapy.Spider):
         if marker is not None:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text(run_id)
-        self.store = CaptureStore(self.archive_dir, run_id, registry=self.registry_path, worker=self.worker)
+        self.store = CaptureStore(self.archive_dir, run_id, registry=self.registry_path, worker=self.worker,
+                                  commit_every=self.crawler.settings.getint("NIANBAO_COMMIT_EVERY", 200))
+        if self.shared_queue:
+            from ..workers import Workers
+
+            self.workers = Workers(self.crawler.settings["NIANBAO_REDIS_URL"], run_id, self.worker)
+            self.workers.busy()  # before the first response: a worker starting later must not stop at once
         self.logger.info("run %s: %d sources, archive %s%s", run_id, len(self.sources), self.archive_dir,
                          " (resumed)" if self.store.resumed else "")
+
+    @property
+    def shared_queue(self) -> bool:
+        return bool(self.crawler.settings.get("NIANBAO_REDIS_URL"))
 
     def _idle(self, spider):
         """Once the columns are walked, ask again for documents earlier runs captured that no list
         links any more: a 404 then records that the report was taken down."""
+        if self.shared_queue:
+            self.workers.wait_for_others()  # raises DontCloseSpider while another worker is busy
+            return
         if getattr(self, "_rechecked", False) or self.store is None:
             return
         self._rechecked = True
@@ -131,12 +144,14 @@ class PortalsSpider(scrapy.Spider):
         if url in self._followed:
             return
         self._followed.add(url)
+        shared = self.shared_queue
         role = "attachment" if is_attachment(url) else "detail"
         # dont_filter: our own set removes duplicate links, and Scrapy's dupefilter would otherwise
         # swallow a redirect loop silently instead of letting it fail (and be recorded) at REDIRECT_MAX_TIMES.
+        # With a shared queue (several workers) the shared dupefilter must see every request.
         yield self.request(url, source, role=role, referer=response.url, anchor=text, list_date=day, link_kind=kind,
                            callback=self.parse_attachment if role == "attachment" else self.parse_detail,
-                           dont_filter=True)
+                           dont_filter=not shared)
 
     def source_of(self, response):
         return self.sources[response.meta["source_id"]]
@@ -171,7 +186,7 @@ class PortalsSpider(scrapy.Spider):
                 self._followed.add(url)
                 yield self.request(url, source, role="attachment", referer=response.url, anchor=text,
                                    link_kind=response.meta.get("link_kind"), callback=self.parse_attachment,
-                                   dont_filter=True)
+                                   dont_filter=not self.shared_queue)
 
     def parse_attachment(self, response):
         yield from self._capture(response)
@@ -190,6 +205,8 @@ class PortalsSpider(scrapy.Spider):
     # ---- captures ---------------------------------------------------------------------------
 
     def _capture(self, response):
+        if self.shared_queue:
+            self.workers.busy()
         meta = response.meta
         stats = self._stats(meta["source_id"])
         if meta.get("role") in ("list", "home") and stats.start_outcome is None:
