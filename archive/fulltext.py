@@ -9,7 +9,7 @@ from .parsing import load_record
 
 def clear(db) -> None:
     search.create_search_table(db.conn)
-    search.delete_rows(db.conn, [r[0] for r in db.conn.execute("SELECT rowid FROM report_search_text")])
+    search.delete_all(db.conn)
 
 
 def index_reports(db, report_ids: set[str]) -> None:

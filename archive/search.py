@@ -249,6 +249,13 @@ def delete_rows(conn: sqlite3.Connection, rowids: Iterable[int], table: str = "r
             conn.execute(f"DELETE FROM [{table}_text] WHERE rowid = ?", (rowid,))
 
 
+def delete_all(conn: sqlite3.Connection, table: str = "report_search") -> None:
+    """Empty the index and the text table (one statement each, unlike delete_rows)."""
+    with conn:
+        conn.execute(f"INSERT INTO [{table}]([{table}]) VALUES ('delete-all')")
+        conn.execute(f"DELETE FROM [{table}_text]")
+
+
 def rebuild(conn: sqlite3.Connection, table: str = "report_search") -> None:
     """Re-tokenise every row of the text table (after a tokenizer change), then optimise."""
     with conn:

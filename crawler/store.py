@@ -178,7 +178,6 @@ class CaptureStore:
         self.warc.flush()
         self.conn.commit()
         self.pending = 0
-        self.commit_every = commit_every
         self.last_commit = time.monotonic()
 
     def close(self, finish_reason: str, scrapy_stats: dict, sources: dict) -> None:

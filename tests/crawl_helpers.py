@@ -47,6 +47,9 @@ def crawl(registry: Path, archive: Path, *args, timeout: float = 300, check: boo
                             capture_output=True, text=True, timeout=timeout)
     if check and result.returncode != 0:
         raise AssertionError(f"crawl failed ({result.returncode}):\n{result.stderr[-4000:]}")
+    # An exception inside Scrapy (a pipeline, a signal handler) is logged, not raised: look for it.
+    for marker in ("Traceback (most recent call last)", "] ERROR: Error", "Unhandled error"):
+        assert not check or marker not in result.stderr, result.stderr[result.stderr.index(marker) - 200:][:4000]
     return result
 
 

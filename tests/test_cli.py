@@ -1,6 +1,5 @@
 """``nianbao parse`` and ``nianbao eval`` as a user runs them: real subprocesses, real files."""
 
-import io
 import json
 import re
 import subprocess

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from archive.warcstore import read_response
-from tests.crawl_helpers import (captures, crawl, last_run, restart_on_same_port, rows, start_server, stop_server,
+from tests.crawl_helpers import (captures, crawl, restart_on_same_port, rows, start_server, stop_server,
                                  write_sample_registry)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..links import anchors, is_column_link, is_nav_link
-from . import generic, gkmlpt, hanweb, trs, vsb
+from . import generic, hanweb, trs, vsb
 
 MAX_NAV_DEPTH = 2
 

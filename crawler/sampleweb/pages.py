@@ -104,6 +104,20 @@ def attachments_of(doc: Doc) -> list[str]:
     return {"pdf": ["pdf"], "docx": ["docx"], "article+pdf": ["pdf"]}.get(doc.shape, [])
 
 
+def document_routes(portal: Portal, detail_path, attachment_href, attachment_path=None, *, container: str,
+                    crumbs: list[tuple[str, str]] | None = None) -> dict[str, Page]:
+    """Every report's detail page and attachment files. ``attachment_href(doc, ext)`` is how the
+    detail page links a file, ``attachment_path(doc, ext)`` where the file is served (the same
+    unless a redirect or a relative link sits between them)."""
+    out = {}
+    for doc in portal.docs:
+        hrefs = {ext: attachment_href(doc, ext) for ext in attachments_of(doc)}
+        out[detail_path(doc)] = detail_page(portal, doc, hrefs, container=container, crumbs=crumbs)
+        for ext in attachments_of(doc):
+            out[(attachment_path or attachment_href)(doc, ext)] = attachment_page(doc, ext)
+    return out
+
+
 def detail_page(portal: Portal, doc: Doc, attachment_hrefs: dict[str, str], *, container: str = "TRS_Editor",
                 crumbs: list[tuple[str, str]] | None = None) -> Page:
     """The page a list links to: the report inline, a stub with its attachment, or a companion."""

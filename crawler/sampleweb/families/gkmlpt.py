@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from ..catalogue import Doc, Portal
-from ..pages import Page, attachment_page, attachments_of, detail_page, home_and_nav, html_type, simple_page
+from ..pages import Page, document_routes, attachments_of, home_and_nav, html_type, simple_page
 
 CATID = 3208
 SID = "755051"
@@ -56,9 +56,5 @@ def routes(portal: Portal, ctx) -> dict[str, Page]:
     links = [link for chunk in ctx.list_chunks(portal, detail_path, detail_path) for link in chunk]
     out[f"/gkmlpt/api/all/{CATID}"] = Page(lambda params: api_page(portal, links, params, ctx),
                                             "application/json; charset=utf-8")
-    for doc in portal.docs:
-        out[detail_path(doc)] = detail_page(portal, doc, {e: attachment_path(doc, e) for e in attachments_of(doc)},
-                                            container="article-content")
-        for ext in attachments_of(doc):
-            out[attachment_path(doc, ext)] = attachment_page(doc, ext)
+    out.update(document_routes(portal, detail_path, attachment_path, container="article-content"))
     return out

@@ -7,7 +7,7 @@ attachments through ``/module/download/downfile.jsp?â€¦``, a 302 to ``/attach/â€
 from __future__ import annotations
 
 from ..catalogue import Doc, Portal
-from ..pages import (Page, attachment_page, attachments_of, detail_page, digest, esc, home_and_nav, html_type,
+from ..pages import (Page, document_routes, attachments_of, digest, esc, home_and_nav, html_type,
                      simple_page)
 
 COLUMN_ID = 1229230631
@@ -79,11 +79,9 @@ def routes(portal: Portal, ctx) -> dict[str, Page]:
     out["/module/web/jpage/dataproxy.jsp"] = Page(lambda params: dataproxy(links, params), "text/xml; charset=UTF-8",
                                                   methods=("POST", "GET", "HEAD"))
     out["/module/xxgk/xxgkAnnualReport.jsp"] = Page(lambda params: annual_report_page(portal, params), html_type(portal))
-    for doc in portal.docs:
-        out[detail_path(doc)] = detail_page(portal, doc, {ext: download_path(doc, ext) for ext in attachments_of(doc)},
-                                            container="zoom")
+    file_path = lambda doc, ext: f"/attach/0/{attach_name(doc, ext)}"  # noqa: E731
+    out.update(document_routes(portal, detail_path, download_path, file_path, container="zoom"))
+    for doc in portal.docs:  # downfile.jsp answers with a redirect to the file
         for ext in attachments_of(doc):
-            target = f"/attach/0/{attach_name(doc, ext)}"
-            out[target] = attachment_page(doc, ext)
-            out[download_path(doc, ext)] = Page(lambda _: b"", status=302, location=target, doc=doc)
+            out[download_path(doc, ext)] = Page(lambda _: b"", status=302, location=file_path(doc, ext), doc=doc)
     return out

@@ -4,7 +4,7 @@ attachments under ``/upfile/``. Its list links use the query string alone to tel
 from __future__ import annotations
 
 from ..catalogue import Doc, Portal
-from ..pages import Page, attachment_page, attachments_of, detail_page, esc, home_and_nav, html_type, simple_page
+from ..pages import Page, document_routes, attachments_of, esc, home_and_nav, html_type, simple_page
 
 SECTION = 12
 
@@ -36,9 +36,5 @@ def routes(portal: Portal, ctx) -> dict[str, Page]:
     out = home_and_nav(portal, column_url(portal))
     chunks = ctx.list_chunks(portal, detail_path, detail_path)
     out["/list.asp"] = Page(lambda params: list_page(portal, chunks, params), html_type(portal))
-    for doc in portal.docs:
-        out[detail_path(doc)] = detail_page(portal, doc, {e: attachment_path(doc, e) for e in attachments_of(doc)},
-                                            container="content")
-        for ext in attachments_of(doc):
-            out[attachment_path(doc, ext)] = attachment_page(doc, ext)
+    out.update(document_routes(portal, detail_path, attachment_path, container="content"))
     return out

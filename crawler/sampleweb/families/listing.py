@@ -5,7 +5,7 @@ sample portal is one (GB2312 in its meta tag)."""
 from __future__ import annotations
 
 from ..catalogue import Doc, Portal
-from ..pages import Page, attachment_page, attachments_of, detail_page, esc, home_and_nav, html_type, simple_page
+from ..pages import Page, document_routes, attachments_of, esc, home_and_nav, html_type, simple_page
 
 COLUMN = "/zwgk/ndbg/"
 
@@ -42,9 +42,5 @@ def routes(portal: Portal, ctx) -> dict[str, Page]:
     chunks = ctx.list_chunks(portal, detail_path, detail_path)
     for number, links in enumerate(chunks):
         out[page_path(number)] = Page(lambda _, c=links, n=number: list_page(portal, c, n, len(chunks)), html_type(portal))
-    for doc in portal.docs:
-        out[detail_path(doc)] = detail_page(portal, doc, {e: attachment_path(doc, e) for e in attachments_of(doc)},
-                                            container="content")
-        for ext in attachments_of(doc):
-            out[attachment_path(doc, ext)] = attachment_page(doc, ext)
+    out.update(document_routes(portal, detail_path, attachment_path, container="content"))
     return out

@@ -5,7 +5,7 @@ attachments ``./P020240129….pdf`` beside the article."""
 from __future__ import annotations
 
 from ..catalogue import Doc, Portal
-from ..pages import Page, attachment_page, attachments_of, detail_page, esc, home_and_nav, html_type, simple_page
+from ..pages import Page, document_routes, attachments_of, esc, home_and_nav, html_type, simple_page
 
 COLUMN = "/xxgk/zfxxgknb/"
 
@@ -44,9 +44,7 @@ def routes(portal: Portal, ctx) -> dict[str, Page]:
         path = COLUMN + ("index.html" if number == 0 else f"index_{number}.html")
         out[path] = Page(lambda _, c=links, n=number: list_page(portal, c, n, len(chunks)), html_type(portal))
     out[COLUMN] = out[COLUMN + "index.html"]
-    for doc in portal.docs:
-        hrefs = {ext: "./" + attachment_path(doc, ext).rsplit("/", 1)[1] for ext in attachments_of(doc)}
-        out[detail_path(doc)] = detail_page(portal, doc, hrefs, crumbs=[("政府信息公开", "/zwgk/"), ("政府信息公开年报", column_url(portal))])
-        for ext in attachments_of(doc):
-            out[attachment_path(doc, ext)] = attachment_page(doc, ext)
+    relative = lambda doc, ext: "./" + attachment_path(doc, ext).rsplit("/", 1)[1]  # noqa: E731  beside the article
+    out.update(document_routes(portal, detail_path, relative, attachment_path, container="TRS_Editor",
+                               crumbs=[("政府信息公开", "/zwgk/"), ("政府信息公开年报", column_url(portal))]))
     return out

@@ -5,7 +5,7 @@ attachments from ``/system/_content/download.jsp?…`` with Content-Disposition.
 from __future__ import annotations
 
 from ..catalogue import Doc, Portal
-from ..pages import (Page, attachment_page, attachments_of, detail_page, digest, esc, home_and_nav, html_type,
+from ..pages import (Page, document_routes, attachments_of, digest, esc, home_and_nav, html_type,
                      simple_page)
 
 TREE = 1082
@@ -59,9 +59,5 @@ def routes(portal: Portal, ctx) -> dict[str, Page]:
     for number, links in enumerate(chunks):
         out[page_path(number, len(chunks))] = Page(lambda _, c=links, n=number: list_page(portal, c, n, len(chunks)),
                                                    html_type(portal))
-    for doc in portal.docs:
-        out[detail_path(doc)] = detail_page(portal, doc, {e: attachment_path(doc, e) for e in attachments_of(doc)},
-                                            container="v_news_content")
-        for ext in attachments_of(doc):
-            out[attachment_path(doc, ext)] = attachment_page(doc, ext)
+    out.update(document_routes(portal, detail_path, attachment_path, container="v_news_content"))
     return out
