@@ -103,13 +103,11 @@ def table3(cells: Cells) -> dict:
     result_rows[0]["labels"].insert(0, _label(RESULT_LABEL, rowspan=len(result_rows)))
 
     body: list[dict] = []
-    for key in keys:
+    for key in keys:  # 一、二, then the result block, then 四 (结转下年度) as in the template
+        if key == "apply.carried_out":
+            body += result_rows
         if key.startswith("apply."):
-            if key == "apply.carried_out":
-                body += result_rows
             body.append({"labels": [_label(specs[key]["label"], colspan=3)], "key": key, "cells": values(key)})
-    if not any(row in body for row in result_rows):
-        body += result_rows
     return {"header": header, "rows": body}
 
 
