@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import random
-import shutil
 import sqlite3
 import subprocess
 
@@ -210,7 +209,6 @@ def test_plain_sqlite3_connection_can_search(archive):
     fresh.close()
 
 
-@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="no sqlite3 command-line shell")
 def test_sqlite3_shell_can_search(archive):
     path, conn = archive
     sql = (f"SELECT count(*) FROM report_search WHERE report_search MATCH '{match_expression('青山区 复议')}';")
