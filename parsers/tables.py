@@ -121,6 +121,7 @@ def _table2(rows, readings, start, end, result: Tables, anchored: bool) -> None:
     table = "t2_2019" if fmt == "F2019" else "t2"
     specs = t2_rows(fmt)
     seen: set[str] = set()
+    loose = _loose_repealed_counts(rows, start, end) if fmt == "F2021" else []
     for i in range(start, end):
         reading = readings[i]
         if not reading.label or not reading.candidates:
@@ -134,6 +135,13 @@ def _table2(rows, readings, start, end, result: Tables, anchored: bool) -> None:
             if slots is None:
                 result.warnings.append(f"table 二 row {reading.raw_label!r}: too many numbers")
                 break
+            if loose and len(spec["cols"]) == 3 and reading.value_count == 2:
+                # 本年废止件数 printed with a note ("22（其中修订16件）") that the text layer lifted out
+                # of the table: put it back, in order, and say so.
+                numbers = [c for c in reading.candidates if c[1] == "value"]
+                raw, value = loose.pop(0)
+                slots = [Slot(numbers[0][0], numbers[0][2], []), Slot(raw, value, ["position_inferred"]),
+                         Slot(numbers[1][0], numbers[1][2], [])]
             seen.add(key)
             for col, slot in zip(spec["cols"], slots):
                 value, flags = slot.value, list(slot.flags)
@@ -143,6 +151,22 @@ def _table2(rows, readings, start, end, result: Tables, anchored: bool) -> None:
             break
     if seen:
         result.formats["t2"] = fmt
+
+
+_REPEAL_NOTE = re.compile(r"^\(?(其中|含).{0,8}(修订|修改|失效|废止)")
+
+
+def _loose_repealed_counts(rows: list[Row], start: int, end: int) -> list[tuple[str, int]]:
+    """Lone numbers under 第二十条第（一）项 each followed by a 修订/失效 note line."""
+    found = []
+    for i in range(start, min(end, len(rows)) - 1):
+        cells, following = rows[i].cells, rows[i + 1].cells
+        if rows[i].in_table or len(cells) != 1 or len(following) != 1:
+            continue
+        kind, value, _ = classify(cells[0])
+        if kind == "value" and isinstance(value, int) and _REPEAL_NOTE.search(compact(following[0])):
+            found.append((cells[0], value))
+    return found
 
 
 def _to_10k_yuan(slot: Slot, flags: list[str]) -> tuple[Decimal | None, list[str]]:
@@ -248,10 +272,11 @@ def _place_unlabelled(entries, result: Tables):
         lo = position[entries[i - 1][0]] if i > 0 else -1
         hi = position[entries[j][0]] if j < len(entries) else len(order)
         gap = [k for k in order[lo + 1:hi] if k not in aggregate and k not in labelled]
-        if lo < 0 and i == 0 and j < len(entries):
-            gap = gap[-len(run):] if len(gap) >= len(run) else gap
-        if len(gap) > len(run) and hi == len(order):
-            gap = gap[: len(run)]
+        # At the table's edges the run sits against its one labelled neighbour.
+        if lo < 0 and hi < len(order):
+            gap = gap[-len(run):]
+        elif hi == len(order) and lo >= 0:
+            gap = gap[:len(run)]
         if gap and len(gap) == len(run):
             for key, (_, slots, where) in zip(gap, run):
                 for slot in slots:
