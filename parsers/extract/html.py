@@ -248,7 +248,8 @@ def _is_layout(table: Element) -> bool:
     cells = [cell for tr in _own_rows(table) for cell in _cells(tr)]
     if len(cells) <= 1 or table.find(".//table") is not None:
         return True
-    return any(len(_clean(_text(cell))) > _LONG_CELL for cell in cells)
+    texts = ("".join(cell.itertext()) for cell in cells)
+    return any(len(text) > _LONG_CELL and len(_clean(text)) > _LONG_CELL for text in texts)
 
 
 def _span(value, limit: int, zero: int) -> int:
