@@ -135,3 +135,11 @@ def m002_build(db: sqlite_utils.Database) -> None:
                                  pk=("table_name", "column_name"))
     db["_meta"].create({"key": str, "value": str}, pk="key")
     db["build_state"].create({"run_id": str, "built_at": str, "captures": int}, pk="run_id")
+
+
+@migrations()
+def m003_lookup_indexes(db: sqlite_utils.Database) -> None:
+    """The build looks sources up by URL and series by region and agency."""
+    db["report_sources"].create_index(["url"])
+    db["reports"].create_index(["region_code", "agency", "year"])
+    db["report_versions"].create_index(["capture_id"])

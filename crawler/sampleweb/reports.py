@@ -566,7 +566,7 @@ def _other_matters(rng: random.Random, rec: dict, year: int) -> list[str]:
     else:
         first = rng.choice([
             f"{year}年，本机关未收取信息处理费。",
-            f"本年度未发生依据《政府信息公开信息处理费管理办法》收取信息处理费的情况。",
+            "本年度未发生依据《政府信息公开信息处理费管理办法》收取信息处理费的情况。",
         ])
     return [first, "无其他需要报告的事项。"] if rng.random() < 0.4 else [first]
 
