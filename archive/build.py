@@ -103,8 +103,9 @@ def _build_run(db, archive_dir: str, run_id: str, workers: int, summary: BuildSu
     with conn:
         for capture in captures:
             touched |= _record_capture(db, capture)
+        latest = capture_time(captures)
         for report_id in sorted(touched):
-            if assemble_report(db, report_id, capture_time(captures)):
+            if assemble_report(db, report_id, latest):
                 summary.reports_changed += 1
         summary.new_versions += conn.execute(
             "SELECT COUNT(*) FROM report_versions v JOIN captures c ON c.id = v.capture_id WHERE c.run_id = ?",
