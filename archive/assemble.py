@@ -94,7 +94,7 @@ def report_row(report_id: str, record: dict, best: dict) -> dict:
 
     published = report.get("published_date") or {}
     return {"id": report_id, "agency": report["agency_name"], "year": report["report_year"],
-            **{k: report.get({"agency_type": "agency_type", "agency_level": "agency_level"}.get(k, k)) for k in REPORT_COLUMNS},
+            **{k: report.get(k) for k in REPORT_COLUMNS},
             "province": part("province", "name"), "province_code": part("province", "code"),
             "city": part("city", "name"), "city_code": part("city", "code"),
             "county": part("county", "name"), "county_code": part("county", "code"),

@@ -27,9 +27,9 @@ def parse_document(data: bytes, content_type: str | None = None, url: str | None
                    link_text=link_text, list_date=list_date)
     record = build_record(blocks, **context)
     if kind == "pdf" and _needs_geometry(record):
-        from .extract.pdf import extract_pdf_tables, table_pages
+        from .extract.pdf import extract_pdf_tables
 
-        retry = build_record(extract_pdf_tables(data, table_pages(data)), **context)
+        retry = build_record(extract_pdf_tables(data), **context)
         if _problems(retry) < _problems(record):
             retry["report"]["flags"].append("pdf_table_geometry")
             record = retry

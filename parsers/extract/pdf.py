@@ -58,15 +58,14 @@ def extract_pdf(data: bytes) -> tuple[list[Block], int]:
     return blocks, len(texts)
 
 
-def table_pages(data: bytes) -> list[int]:
-    return [i for i, text in enumerate(pdf_page_texts(data)) if _TABLE_ANCHOR.search(re.sub(r"\s+", "", text))]
-
-
-def extract_pdf_tables(data: bytes, pages: list[int]) -> list[Block]:
-    """The document again, with pdfplumber's cell grids on the table pages (spans: see blocks.py)."""
+def extract_pdf_tables(data: bytes, pages: list[int] | None = None) -> list[Block]:
+    """The document again, with pdfplumber's cell grids on the table pages (by default the pages
+    that hold a table anchor); the other pages keep the fast text layer."""
     import pdfplumber  # only when a page's geometry is needed: it is the slow path
 
     texts = pdf_page_texts(data)
+    if pages is None:
+        pages = [i for i, text in enumerate(texts) if _TABLE_ANCHOR.search(re.sub(r"\s+", "", text))]
     blocks: list[Block] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for index, text in enumerate(texts):
