@@ -82,7 +82,8 @@ class PortalsSpider(scrapy.Spider):
 
     def _idle(self, spider):
         """Once the columns are walked, ask again for documents earlier runs captured that no list
-        links any more: a 404 then records that the report was taken down."""
+        links any more: a 404 then records that the report was taken down. (Workers on a shared
+        queue skip this: each only knows its own archive; the next single crawl does it.)"""
         if self.shared_queue:
             self.workers.wait_for_others()  # raises DontCloseSpider while another worker is busy
             return
