@@ -47,7 +47,8 @@ def build_record(blocks: list[Block], *, source_kind: str, url: str | None = Non
                  link_text: str | None = None, list_date: str | None = None) -> dict:
     rows = rows_of(blocks)
     text = "\n".join("\t".join(r.cells) for r in rows)
-    prose = "".join(for_matching(r.cells[0]).replace(" ", "") for r in rows if not r.in_table and len(r.cells) == 1)
+    paragraphs = "\n".join(r.cells[0] for r in rows if not r.in_table and len(r.cells) == 1)
+    prose = for_matching(paragraphs).replace(" ", "").replace("\n", "")
     tables: Tables = interpret_tables(rows)
     sections = split_sections(rows)
     title = find_title(rows) or (link_text.strip() if link_text else None)
@@ -58,10 +59,12 @@ def build_record(blocks: list[Block], *, source_kind: str, url: str | None = Non
     if not published:
         meta = page_date(rows) or list_date
         published = {"value": meta, "source": "page_meta"} if meta else None
-    period = stat_period(for_matching(text))
+    matchable = for_matching(text)
+    period = stat_period(matchable)
     year = report_year(title_year, period, published["value"] if published else None)
     kind = agency_kind(agency)
-    region = resolve_region(for_matching(text), agency=agency, hint=region_hint)
+    # Without an agency there is nothing to place (a 解读 page, a list): the portal's region will do.
+    region = resolve_region(matchable if agency else "", agency=agency, hint=region_hint)
     level = _level(kind, region)
     checks = run_checks(tables, prose, level)
     has_tables = bool(tables.cells)
@@ -87,7 +90,7 @@ def build_record(blocks: list[Block], *, source_kind: str, url: str | None = Non
         "stat_period": period,
         "published_date": published,
         "template_ref": template_ref(text),
-        "contacts": contacts(for_matching(text)),
+        "contacts": contacts(matchable),
         "sections": sections,
         "flags": flags,
         "warnings": tables.warnings,
