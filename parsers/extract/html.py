@@ -56,9 +56,9 @@ def extract_html(data: bytes, declared_charset: str | None = None) -> list[Block
     doc = etree.fromstring(_XML_DECL.sub("", text) or "<html></html>", _PARSER)
     if doc is None:
         raise DocumentError("unreadable HTML (no elements)")
-    hidden = doc.xpath("//*[@hidden or contains(translate(@style, 'DISPLAYNOEVSBLTH ', 'displaynoevsblth'), "
-                       "'display:none') or contains(translate(@style, 'DISPLAYNOEVSBLTH ', 'displaynoevsblth'), "
-                       "'visibility:hidden')]")
+    # XPath narrows the candidates cheaply; Python decides (spaces and case in the style vary).
+    hidden = [e for e in doc.xpath("//*[@hidden or contains(@style, 'one') or contains(@style, 'idden') "
+                                   "or contains(@style, 'ONE') or contains(@style, 'IDDEN')]") if _is_hidden(e)]
     for el in [*doc.iter(*_DROP_TAGS), *hidden]:
         if el.getparent() is not None:
             _drop(el)
@@ -89,6 +89,11 @@ def extract_html(data: bytes, declared_charset: str | None = None) -> list[Block
 
 def _is_element(el) -> bool:
     return isinstance(el.tag, str)
+
+
+def _is_hidden(el: Element) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None
 
 
 def _drop(el: Element) -> None:
@@ -231,8 +236,13 @@ def _article(root: Element, counts: dict) -> Element | None:
         current = best
 
 
+_NEEDS_CLEAN = re.compile(r"[\s\xa0]")
+
+
 def _clean(text: str) -> str:
     """Collapse HTML whitespace; a source line break between Chinese characters is no space."""
+    if not _NEEDS_CLEAN.search(text):
+        return text  # most table cells: "0", "行政许可"
     return _SPACES.sub(" ", _CJK_BREAK.sub("", text.replace("\xa0", " "))).strip()
 
 
