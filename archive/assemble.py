@@ -65,7 +65,7 @@ def version_rows(report_id: str, version: int, record: dict) -> tuple[list[dict]
     return cells, checks
 
 
-def _insert_many(conn, table: str, rows: list[dict]) -> None:
+def insert_many(conn, table: str, rows: list[dict]) -> None:
     """Plain executemany: sqlite-utils' insert_all inspects every value, ten times slower here."""
     if rows:
         columns = list(rows[0])
@@ -160,8 +160,8 @@ def assemble_report(db, report_id: str, now: str) -> bool:
                 "created_at": best["last_seen"] if reason != "parser_upgrade" else now,
                 "changed_keys": json.dumps(changes, ensure_ascii=False, default=str), "changed_count": len(changes)})
             cells, checks = version_rows(report_id, version, record)
-            _insert_many(conn, "cells", cells)
-            _insert_many(conn, "checks", checks)
+            insert_many(conn, "cells", cells)
+            insert_many(conn, "checks", checks)
             wrote = True
         else:  # same values from the new parser: note which parser the current version now stands for
             conn.execute("UPDATE report_versions SET parser_version = ? WHERE report_id = ? AND version = ?",
@@ -173,7 +173,7 @@ def assemble_report(db, report_id: str, now: str) -> bool:
     columns = [d[0] for d in conn.execute("SELECT * FROM reports LIMIT 0").description]
     existing = conn.execute("SELECT * FROM reports WHERE id = ?", [report_id]).fetchone()
     if existing is None:
-        _insert_many(conn, "reports", [row])
+        insert_many(conn, "reports", [row])
         wrote = True
     elif any(dict(zip(columns, existing)).get(k) != v for k, v in row.items()):
         conn.execute(f"UPDATE reports SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?", [*row.values(), report_id])

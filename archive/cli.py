@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import click
 
-from parsers import DocumentError, flatten, parse_document
-
-
-def _json_default(value):
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+from parsers import DocumentError, flatten, json_default, parse_document
 
 
 def dumps(obj, indent=None) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=_json_default, indent=indent, sort_keys=indent is not None)
+    return json.dumps(obj, ensure_ascii=False, default=json_default, indent=indent, sort_keys=indent is not None)
 
 
 @click.group()

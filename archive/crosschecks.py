@@ -8,7 +8,7 @@ import json
 
 from parsers.schema import T3_COLS
 
-from .assemble import _insert_many
+from .assemble import insert_many
 
 RULES = ("T3.carry_chain", "T2.in_force_chain", "R.duplicate_numbers")
 
@@ -72,7 +72,7 @@ def refresh(db, report_ids: set[str]) -> None:
             rows += pair_checks((before[0], before[1], _values(db, before[0], before[1]), before[2]),
                                 (after[0], after[1], _values(db, after[0], after[1]), after[2]))
         if rows:
-            _insert_many(db.conn, "checks", rows)
+            insert_many(db.conn, "checks", rows)
         for rid, version, _ in reports:
             failed = db.conn.execute("SELECT 1 FROM checks WHERE report_id = ? AND version = ? AND status = 'fail' "
                                      "AND severity IN ('E', 'W') LIMIT 1", [rid, version]).fetchone()

@@ -11,9 +11,8 @@ import json
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from decimal import Decimal
 
-from parsers import PARSER_VERSION, DocumentError, flatten, parse_document
+from parsers import PARSER_VERSION, DocumentError, flatten, json_default, parse_document
 
 from .warcstore import read_response
 
@@ -29,12 +28,6 @@ class ParseJob:
     region_hint: str | None
     anchor_text: str | None
     list_date: str | None
-
-
-def _json_default(value):
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    raise TypeError(type(value).__name__)
 
 
 def report_key(record: dict, hint: str | None) -> str | None:
@@ -64,7 +57,7 @@ def parse_job(job: ParseJob) -> dict:
     return {**base, "kind": report["source_kind"], "is_report": int(report["is_report"]), "error": None,
             "report_key": report_key(record, job.region_hint), "agency": report.get("agency_name"),
             "year": report.get("report_year"), "format": report.get("format"),
-            "record": zlib.compress(json.dumps(record, ensure_ascii=False, default=_json_default).encode(), 6),
+            "record": zlib.compress(json.dumps(record, ensure_ascii=False, default=json_default).encode(), 6),
             "cell_count": len(record["cells"]), "failed_checks": json.dumps(record["checks_failed"])}
 
 

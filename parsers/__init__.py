@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from .document import extract_blocks
 from .errors import DocumentError
-from .flat import flatten
+from .flat import flatten, json_default
 from .record import PARSER_VERSION, build_record
 
-__all__ = ["parse_document", "flatten", "DocumentError", "PARSER_VERSION"]
+__all__ = ["parse_document", "flatten", "json_default", "DocumentError", "PARSER_VERSION"]
 
 
 def parse_document(data: bytes, content_type: str | None = None, url: str | None = None, *,

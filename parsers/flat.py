@@ -30,12 +30,19 @@ def flatten(record: dict) -> dict:
     for cell in record["cells"]:
         value = cell["value"]
         if isinstance(value, Decimal) or cell["col_key"] == "amount":
-            value = None if value is None else _decimal_text(value)
+            value = None if value is None else decimal_text(value)
         flat[cell["key"]] = value
     flat["checks_failed"] = record["checks_failed"]
     return flat
 
 
-def _decimal_text(value) -> str:
-    text = format(Decimal(value).normalize(), "f")
-    return text
+def decimal_text(value) -> str:
+    """A decimal as plain digits (``12.36``, ``0.5``, never ``1.2E+1``): how money is written out."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def json_default(value):
+    """``json.dumps(default=…)`` for records: Decimals become their digits."""
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
