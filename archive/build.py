@@ -18,13 +18,13 @@ from typing import Callable
 
 from parsers import PARSER_VERSION
 
-from . import crosschecks, dictionary, fulltext
+from . import crosschecks, dictionary, fulltext, parsecache
 from .assemble import assemble_report
 from .parsing import ParseJob, parse_all
 from .schema import open_archive
 
 DOCUMENT_ROLES = ("detail", "attachment", "recheck")
-DERIVED_TABLES = ("parses", "reports", "report_sources", "report_versions", "cells", "checks", "documents",
+DERIVED_TABLES = (*parsecache.TABLES, "reports", "report_sources", "report_versions", "cells", "checks", "documents",
                   "agencies", "build_state")
 
 
@@ -130,32 +130,20 @@ def _parse_missing(db, archive_dir: str, captures: list[dict], workers: int, sum
                              c["final_url"] or c["url"], c["region_code"], c["anchor_text"], c["list_date"]))
     if not jobs:
         return
-    batch: list[dict] = []
     started, done = time.monotonic(), 0
     last_report = started
-
-    def flush() -> None:
-        with db.conn:
-            db["parses"].insert_all(batch, pk=("sha256", "parser_version"), replace=True)
-        batch.clear()
 
     def on_result(result: dict) -> None:
         nonlocal done, last_report
         done += 1
         summary.parsed += 1
-        if result.get("error"):
+        if result["error"]:
             summary.parse_errors += 1
-        result["parsed_at"] = _now()
-        batch.append(result)
-        if len(batch) >= 100:
-            flush()
         if time.monotonic() - last_report > 2:
             last_report = time.monotonic()
             progress(f"  parsed {done}/{len(jobs)} documents ({done / (last_report - started):.0f}/s)")
 
     parse_all(jobs, workers, on_result)
-    if batch:
-        flush()
     progress(f"  parsed {done} documents in {time.monotonic() - started:.1f}s")
 
 
@@ -169,15 +157,16 @@ def _record_capture(db, capture: dict) -> set[str]:
         return {r[0] for r in rows}
     if capture["status"] not in (200, 304) or not capture["sha256"]:
         return set()
-    parse = conn.execute("SELECT report_key, is_report, kind, error, record FROM parses WHERE sha256 = ? AND "
+    parse = conn.execute("SELECT report_key, is_report, kind, error FROM parses WHERE sha256 = ? AND "
                          "parser_version = ?", [capture["sha256"], PARSER_VERSION]).fetchone()
     if parse is None:
         return set()
-    report_id, is_report, kind, error, _ = parse
+    report_id, is_report, kind, error = parse
     if not report_id:
-        db["documents"].upsert({"capture_id": capture["id"], "url": url, "source_id": capture["source_id"],
-                                "sha256": capture["sha256"], "kind": kind, "is_report": is_report, "error": error,
-                                "title": capture["anchor_text"], "report_id": None}, pk="url")
+        conn.execute("INSERT OR REPLACE INTO documents (capture_id, url, source_id, sha256, kind, is_report, error, "
+                     "title, report_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                     [capture["id"], url, capture["source_id"], capture["sha256"], kind, is_report, error,
+                      capture["anchor_text"]])
         return set()
     existing = conn.execute("SELECT sha256, gone_at FROM report_sources WHERE report_id = ? AND url = ?",
                             [report_id, url]).fetchone()
@@ -188,10 +177,10 @@ def _record_capture(db, capture: dict) -> set[str]:
         conn.execute("UPDATE report_sources SET gone_at = ? WHERE report_id = ? AND url = ?", [fetched, other, url])
         touched.add(other)
     if existing is None:
-        db["report_sources"].insert({"report_id": report_id, "url": url, "source_id": capture["source_id"],
-                                     "kind": kind, "sha256": capture["sha256"], "capture_id": capture["id"],
-                                     "anchor_text": capture["anchor_text"], "first_seen": fetched, "last_seen": fetched,
-                                     "gone_at": None, "is_best": 0})
+        conn.execute("INSERT INTO report_sources (report_id, url, source_id, kind, sha256, capture_id, anchor_text, "
+                     "first_seen, last_seen, gone_at, is_best) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0)",
+                     [report_id, url, capture["source_id"], kind, capture["sha256"], capture["id"],
+                      capture["anchor_text"], fetched, fetched])
     elif existing[0] != capture["sha256"] or existing[1] is not None:
         conn.execute("UPDATE report_sources SET sha256 = ?, capture_id = ?, kind = ?, last_seen = ?, gone_at = NULL "
                      "WHERE report_id = ? AND url = ?", [capture["sha256"], capture["id"], kind, fetched, report_id, url])

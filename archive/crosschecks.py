@@ -11,6 +11,10 @@ from parsers.schema import T3_COLS
 from .assemble import insert_many
 
 RULES = ("T3.carry_chain", "T2.in_force_chain", "R.duplicate_numbers")
+_CURRENT = "FROM checks c WHERE c.report_id = reports.id AND c.version = reports.current_version"
+STATUS_FROM_CHECKS = (f"(CASE WHEN EXISTS (SELECT 1 {_CURRENT} AND c.status = 'fail' AND c.severity IN ('E', 'W')) "
+                      f"THEN 'fail' WHEN EXISTS (SELECT 1 {_CURRENT} AND c.status = 'pass') THEN 'pass' "
+                      f"ELSE 'not_assessable' END)")
 
 
 def _values(db, report_id: str, version: int) -> dict:
@@ -56,25 +60,29 @@ def pair_checks(prev: tuple, this: tuple) -> list[dict]:
 
 def refresh(db, report_ids: set[str]) -> None:
     """Recompute the cross-year checks of every agency series a touched report belongs to."""
-    series = {tuple(r) for r in db.conn.execute(
+    conn = db.conn
+    series = {tuple(r) for r in conn.execute(
         f"SELECT region_code, agency FROM reports WHERE id IN ({', '.join('?' * len(report_ids))})", list(report_ids))}
+    in_series: list[str] = []
+    rows: list[dict] = []
     for region_code, agency in sorted(series):
-        reports = [(rid, version, year) for rid, version, year in db.conn.execute(
-            "SELECT id, current_version, year FROM reports WHERE region_code = ? AND agency = ? ORDER BY year",
-            [region_code, agency])]
-        ids = [r[0] for r in reports]
-        db.conn.execute(f"DELETE FROM checks WHERE rule IN ({', '.join('?' * len(RULES))}) AND report_id IN "
-                        f"({', '.join('?' * len(ids))})", [*RULES, *ids])
-        rows = []
+        reports = conn.execute("SELECT id, current_version, year FROM reports WHERE region_code = ? AND agency = ? "
+                               "ORDER BY year", [region_code, agency]).fetchall()
+        in_series += [r[0] for r in reports]
+        values = {}
         for before, after in zip(reports, reports[1:]):
             if after[2] != before[2] + 1:
                 continue
-            rows += pair_checks((before[0], before[1], _values(db, before[0], before[1]), before[2]),
-                                (after[0], after[1], _values(db, after[0], after[1]), after[2]))
-        if rows:
-            insert_many(db.conn, "checks", rows)
-        for rid, version, _ in reports:
-            failed = db.conn.execute("SELECT 1 FROM checks WHERE report_id = ? AND version = ? AND status = 'fail' "
-                                     "AND severity IN ('E', 'W') LIMIT 1", [rid, version]).fetchone()
-            if failed:
-                db.conn.execute("UPDATE reports SET check_status = 'fail' WHERE id = ? AND check_status != 'fail'", [rid])
+            for rid, version, _ in (before, after):
+                if rid not in values:
+                    values[rid] = _values(db, rid, version)
+            rows += pair_checks((before[0], before[1], values[before[0]], before[2]),
+                                (after[0], after[1], values[after[0]], after[2]))
+    chunks = [in_series[start:start + 500] for start in range(0, len(in_series), 500)]
+    for ids in chunks:
+        conn.execute(f"DELETE FROM checks WHERE rule IN ({', '.join('?' * len(RULES))}) AND report_id IN "
+                     f"({', '.join('?' * len(ids))})", [*RULES, *ids])
+    insert_many(conn, "checks", rows)
+    for ids in chunks:  # a cross-year failure fails the report; one mended by a revision no longer does
+        conn.execute(f"UPDATE reports SET check_status = {STATUS_FROM_CHECKS} WHERE id IN ({', '.join('?' * len(ids))}) "
+                     f"AND check_status IS NOT {STATUS_FROM_CHECKS}", ids)

@@ -60,12 +60,28 @@ TABLES = {
         "left_value": "Left side.", "right_value": "Right side.", "delta": "left − right.",
         "cells": "JSON list of the cell keys involved.", "flags": "imputed_zero when a blank counted as 0.",
         "detail": "What the rule compared."}),
-    "parses": ("Parser output per distinct document bytes and parser version (a cache the build derives everything from).", {
+    "parses": ("Parse cache: the parser's output per distinct document bytes and parser version (the build derives "
+               "everything from it; releases leave it out).", {
         "sha256": "Document bytes.", "parser_version": "Parser version.", "kind": "Input kind.",
         "is_report": "1 if the document is an annual report.", "error": "Why it could not be read.",
         "report_key": "The report id it belongs to.", "agency": "Agency.", "year": "Year.", "format": "Format.",
-        "record": "zlib-compressed JSON of the full parse record.", "cell_count": "Cells parsed.",
-        "failed_checks": "Failed rule ids.", "parsed_at": "When."}),
+        "cell_count": "Cells parsed.", "failed_checks": "Failed rule ids.",
+        "report": "JSON of the reports columns this parse decides.",
+        "flat": "zlib-compressed JSON of the flat record (for a new version's changed keys).", "parsed_at": "When."}),
+    "parse_cells": ("Parse cache: the cells of each parse, copied into cells for a new report version.", {
+        "sha256": "Document bytes.", "parser_version": "Parser version.", "table_name": "As in cells.",
+        "row_key": "As in cells.", "col_key": "As in cells.", "key": "As in cells.", "value": "As in cells.",
+        "raw": "As in cells.", "flags": "As in cells.", "provenance": "As in cells."}),
+    "parse_checks": ("Parse cache: the checks of each parse, copied into checks for a new report version.", {
+        "sha256": "Document bytes.", "parser_version": "Parser version.", "seq": "Order in the parse.",
+        "rule": "As in checks.", "severity": "As in checks.", "status": "As in checks.", "scope": "As in checks.",
+        "left_value": "As in checks.", "right_value": "As in checks.", "delta": "As in checks.",
+        "cells": "As in checks.", "flags": "As in checks.", "detail": "As in checks."}),
+    "parse_search": ("Parse cache: each parse's search texts and their tokens (archive/search.py).", {
+        "sha256": "Document bytes.", "parser_version": "Parser version.", "title": "Title.",
+        "agency": "Agency and region names.", "body": "The six section texts.",
+        **{f"{field}_{kind}": f"{field.title()} tokens: {'every CJK character' if kind == 'uni' else 'CJK bigrams'}."
+           for field in ("title", "agency", "body") for kind in ("uni", "bi")}}),
     "documents": ("Captured documents that are not reports (解读, 图解, notices, stubs) or could not be read.", {
         "capture_id": "The capture.", "url": "URL.", "source_id": "Source.", "sha256": "Bytes.", "kind": "Input kind.",
         "is_report": "0.", "error": "Why it could not be read, if so.", "title": "Link text.", "report_id": "—"}),

@@ -4,7 +4,6 @@ agency, region names and the text of the six sections of each report's current v
 from __future__ import annotations
 
 from . import search
-from .parsing import load_record
 
 
 def clear(db) -> None:
@@ -13,19 +12,17 @@ def clear(db) -> None:
 
 
 def index_reports(db, report_ids: set[str]) -> None:
+    """Index the current version of each report, with the tokens its parse worker computed."""
     search.create_search_table(db.conn)
+    ids = sorted(report_ids)
     rows = []
-    for report_id in sorted(report_ids):
-        row = db.conn.execute(
-            "SELECT r.rowid, r.title, r.agency, r.province, r.city, r.county, p.record FROM reports r "
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        rows += db.conn.execute(
+            "SELECT r.rowid, r.id, s.title, s.agency, s.body, s.title_uni, s.title_bi, s.agency_uni, s.agency_bi, "
+            "s.body_uni, s.body_bi FROM reports r "
             "JOIN report_versions v ON v.report_id = r.id AND v.version = r.current_version "
-            "JOIN parses p ON p.sha256 = v.sha256 AND p.parser_version = v.parser_version WHERE r.id = ?",
-            [report_id]).fetchone()
-        if row is None:
-            continue
-        rowid, title, agency, province, city, county, blob = row
-        sections = load_record(blob)["report"].get("sections") or {}
-        places = " ".join(p for p in (province, city, county) if p)
-        rows.append((rowid, report_id, title or "", f"{agency or ''} {places}".strip(), "\n".join(sections.values())))
+            "JOIN parse_search s ON s.sha256 = v.sha256 AND s.parser_version = v.parser_version "
+            f"WHERE r.id IN ({', '.join('?' * len(part))}) ORDER BY r.id", part).fetchall()
     if rows:
         search.index_rows(db.conn, rows)

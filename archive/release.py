@@ -18,10 +18,11 @@ from pathlib import Path
 
 from parsers import PARSER_VERSION
 
+from . import parsecache
 from .schema import applied_migrations, open_archive
 
 CSV_TABLES = ("reports", "report_versions", "report_sources", "cells", "checks", "agencies", "run_sources")
-LEFT_OUT = ("parses",)  # a cache of compressed parser output: derivable, and no use outside nianbao
+LEFT_OUT = parsecache.TABLES  # the parse cache: derivable, and no use outside nianbao
 
 
 def sha256_of(path: Path) -> str:

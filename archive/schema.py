@@ -143,3 +143,29 @@ def m003_lookup_indexes(db: sqlite_utils.Database) -> None:
     db["report_sources"].create_index(["url"])
     db["reports"].create_index(["region_code", "agency", "year"])
     db["report_versions"].create_index(["capture_id"])
+
+
+@migrations()
+def m004_parse_cache_rows(db: sqlite_utils.Database) -> None:
+    """The parse cache holds rows ready to copy (archive/parsecache.py) instead of one compressed
+    record per document. The old cache is dropped, and the build told to re-derive the current
+    reports from their bytes, which finds the same values and writes no new versions."""
+    db["parses"].drop()
+    db["parses"].create({
+        "sha256": str, "parser_version": str, "kind": str, "is_report": int, "error": str,
+        "report_key": str, "agency": str, "year": int, "format": str, "cell_count": int, "failed_checks": str,
+        "report": str,  # JSON: the reports columns this parse decides
+        "flat": bytes,  # zlib-compressed JSON of the flat record, for a new version's changed keys
+        "parsed_at": str,
+    }, pk=("sha256", "parser_version"))
+    db.execute("""CREATE TABLE parse_cells (
+        sha256 TEXT, parser_version TEXT, table_name TEXT, row_key TEXT, col_key TEXT, key TEXT, value INTEGER,
+        raw TEXT, flags TEXT, provenance TEXT, PRIMARY KEY (sha256, parser_version, key)) WITHOUT ROWID""")
+    db.execute("""CREATE TABLE parse_checks (
+        sha256 TEXT, parser_version TEXT, seq INTEGER, rule TEXT, severity TEXT, status TEXT, scope TEXT,
+        left_value TEXT, right_value TEXT, delta TEXT, cells TEXT, flags TEXT, detail TEXT,
+        PRIMARY KEY (sha256, parser_version, seq)) WITHOUT ROWID""")
+    db.execute("""CREATE TABLE parse_search (
+        sha256 TEXT, parser_version TEXT, title TEXT, agency TEXT, body TEXT, title_uni TEXT, title_bi TEXT,
+        agency_uni TEXT, agency_bi TEXT, body_uni TEXT, body_bi TEXT, PRIMARY KEY (sha256, parser_version))""")
+    db.execute("UPDATE _meta SET value = 'unknown (parse cache dropped by m004)' WHERE key = 'parser_version'")

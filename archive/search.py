@@ -115,7 +115,7 @@ def tokens_for_index(text: str | None, field: str | None = None) -> dict[str, st
     return {f"{prefix}uni": " ".join(uni), f"{prefix}bi": " ".join(bi)}
 
 
-def _row_tokens(title, agency, body) -> list[str]:
+def row_tokens(title, agency, body) -> list[str]:
     values: list[str] = []
     for text in (title, agency, body):
         tokens = tokens_for_index(text)
@@ -198,14 +198,15 @@ def _delete_tokens(conn, table: str, old_rows) -> None:
     placeholders = ", ".join("?" * (len(COLUMNS) + 1))
     conn.executemany(
         f"INSERT INTO [{table}]([{table}], rowid, {', '.join(COLUMNS)}) VALUES ('delete', {placeholders})",
-        ([rowid, *_row_tokens(title, agency, body)] for rowid, title, agency, body in old_rows),
+        ([rowid, *row_tokens(title, agency, body)] for rowid, title, agency, body in old_rows),
     )
 
 
 def index_rows(conn: sqlite3.Connection, rows: Iterable[tuple], table: str = "report_search",
                batch: int = 500) -> int:
     """Index ``(rowid, report_id, title, agency, text)`` rows; a rowid already indexed is replaced
-    (unchanged rows are skipped). Returns the number of rows (re)indexed."""
+    (unchanged rows are skipped). A row may end with its six ``row_tokens`` already computed.
+    Returns the number of rows (re)indexed."""
     _check_version(conn, table)
     insert_fts = (f"INSERT INTO [{table}](rowid, {', '.join(COLUMNS)}) "
                   f"VALUES ({', '.join('?' * (len(COLUMNS) + 1))})")
@@ -220,17 +221,17 @@ def index_rows(conn: sqlite3.Connection, rows: Iterable[tuple], table: str = "re
         old = conn.execute(f"SELECT rowid, report_id, title, agency, body FROM [{table}_text] "
                            f"WHERE rowid IN ({marks})", list(by_rowid)).fetchall()
         for row in old:
-            if tuple(row[1:]) == by_rowid[row[0]][1:]:
+            if tuple(row[1:]) == by_rowid[row[0]][1:5]:
                 del by_rowid[row[0]]  # unchanged: a second build changes nothing
         _delete_tokens(conn, table, [(r[0], r[2], r[3], r[4]) for r in old if r[0] in by_rowid])
         fresh = list(by_rowid.values())
-        conn.executemany(insert_fts, ([r[0], *_row_tokens(*r[2:5])] for r in fresh))
-        conn.executemany(insert_text, fresh)
+        conn.executemany(insert_fts, ([r[0], *(r[5:] or row_tokens(*r[2:5]))] for r in fresh))
+        conn.executemany(insert_text, (r[:5] for r in fresh))
         return len(fresh)
 
     with conn:
-        for rowid, report_id, title, agency, text in rows:
-            pending.append((int(rowid), report_id, title, agency, text))
+        for rowid, *row in rows:
+            pending.append((int(rowid), *row))
             if len(pending) >= batch:
                 written += flush()
         if pending:
@@ -264,7 +265,7 @@ def rebuild(conn: sqlite3.Connection, table: str = "report_search") -> None:
         rows = conn.execute(f"SELECT rowid, title, agency, body FROM [{table}_text]")
         conn.executemany(f"INSERT INTO [{table}](rowid, {', '.join(COLUMNS)}) VALUES "
                          f"({', '.join('?' * (len(COLUMNS) + 1))})",
-                         ([r[0], *_row_tokens(*r[1:])] for r in rows))
+                         ([r[0], *row_tokens(*r[1:])] for r in rows))
     optimize(conn, table)
 
 

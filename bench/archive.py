@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from archive import parsecache  # noqa: E402
 from archive.build import DERIVED_TABLES, build  # noqa: E402
 from crawler.sampleweb.site import Site  # noqa: E402
 from crawler.store import CaptureStore  # noqa: E402
@@ -71,7 +72,7 @@ def main() -> None:
         size = (archive / "archive.db").stat().st_size
         parse_cache = sqlite3.connect(archive / "archive.db")
         for table in DERIVED_TABLES:
-            if table != "parses":
+            if table not in parsecache.TABLES:
                 parse_cache.execute(f"DELETE FROM {table}")
         parse_cache.execute("DELETE FROM report_search_text")
         parse_cache.commit()

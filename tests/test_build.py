@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from archive import search
-from archive.build import build
+from archive.build import DERIVED_TABLES, build
 from tests.crawl_helpers import crawl, restart_on_same_port, rows, start_server, stop_server, write_sample_registry
 
 
@@ -185,13 +185,11 @@ def test_killed_build_leaves_a_sound_database_and_completes(history, tmp_path):
     _, tmp, _ = history
     victim, clean = tmp_path / "victim", tmp_path / "clean"
     shutil.copytree(tmp / "epoch1", victim)
-    for table in ("parses", "reports", "report_sources", "report_versions", "cells", "checks", "documents",
-                  "build_state"):
-        for folder in (victim,):
-            conn = sqlite3.connect(folder / "archive.db")
-            conn.execute(f"DELETE FROM {table}")
-            conn.commit()
-            conn.close()
+    conn = sqlite3.connect(victim / "archive.db")
+    for table in DERIVED_TABLES:
+        conn.execute(f"DELETE FROM {table}")
+    conn.commit()
+    conn.close()
     shutil.copytree(victim, clean)
     process = subprocess.Popen([sys.executable, "-m", "archive", "build", "--archive", str(victim), "--workers", "1"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
