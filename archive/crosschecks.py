@@ -17,9 +17,24 @@ STATUS_FROM_CHECKS = (f"(CASE WHEN EXISTS (SELECT 1 {_CURRENT} AND c.status = 'f
                       f"ELSE 'not_assessable' END)")
 
 
-def _values(db, report_id: str, version: int) -> dict:
-    return {key: value for key, value in db.execute(
-        "SELECT key, value FROM cells WHERE report_id = ? AND version = ?", [report_id, version])}
+CHAIN_KEYS = (*(f"t3.apply.{row}.{col}" for row in ("carried_in", "carried_out") for col in T3_COLS),
+              *(f"t2.{row}.{col}" for row in ("regulations", "normative_docs") for col in ("in_force", "issued", "repealed")))
+
+
+def _chain_values(db, report_id: str, version: int) -> dict:
+    return dict(db.execute(f"SELECT key, value FROM cells WHERE report_id = ? AND version = ? AND key IN "
+                           f"({', '.join('?' * len(CHAIN_KEYS))})", [report_id, version, *CHAIN_KEYS]))
+
+
+def _numbers_compared(db, prev: tuple, this: tuple) -> tuple[int, int, bool]:
+    """Of the table 二–四 keys both years have: how many, how many hold the same value, and
+    whether this year has any number other than 0."""
+    shared, same, nonzero = db.execute(
+        "SELECT COUNT(*), TOTAL(a.value IS b.value), MAX(a.value IS NOT NULL AND a.value != 0) FROM cells a "
+        "JOIN cells b ON b.report_id = ? AND b.version = ? AND b.key = a.key "
+        "WHERE a.report_id = ? AND a.version = ? AND a.key >= 't2' AND a.key < 't5'",
+        [prev[0], prev[1], this[0], this[1]]).fetchone()
+    return shared, int(same), bool(nonzero)
 
 
 def _row(report_id, version, rule, severity, status, left=None, right=None, cells=(), scope=None, detail=None):
@@ -30,8 +45,9 @@ def _row(report_id, version, rule, severity, status, left=None, right=None, cell
             "cells": json.dumps(list(cells)), "flags": "[]", "detail": detail}
 
 
-def pair_checks(prev: tuple, this: tuple) -> list[dict]:
-    """Checks of ``this`` (report id, version, values, year) against the year before."""
+def pair_checks(prev: tuple, this: tuple, numbers: tuple[int, int, bool]) -> list[dict]:
+    """Checks of ``this`` (report id, version, chain values, year) against the year before;
+    ``numbers`` is what ``_numbers_compared`` found."""
     p_id, _, p_values, p_year = prev
     t_id, t_version, t_values, t_year = this
     out = []
@@ -50,9 +66,9 @@ def pair_checks(prev: tuple, this: tuple) -> list[dict]:
         expected = before + issued - repealed
         out.append(_row(t_id, t_version, "T2.in_force_chain", "I", "pass" if now == expected else "fail", now,
                         expected, [f"t2.{row}.in_force"], scope=row, detail="approximate: amendments and expiry break it"))
-    shared = [k for k in t_values if k in p_values and k.startswith(("t2", "t3", "t4"))]
-    if len(shared) >= 20 and any(t_values[k] for k in shared):
-        same = all(t_values[k] == p_values[k] for k in shared)
+    shared, equal, nonzero = numbers
+    if shared >= 20 and nonzero:
+        same = equal == shared
         out.append(_row(t_id, t_version, "R.duplicate_numbers", "I", "fail" if same else "pass",
                         detail=f"every number equals {p_year}'s" if same else None))
     return out
@@ -75,9 +91,9 @@ def refresh(db, report_ids: set[str]) -> None:
                 continue
             for rid, version, _ in (before, after):
                 if rid not in values:
-                    values[rid] = _values(db, rid, version)
+                    values[rid] = _chain_values(db, rid, version)
             rows += pair_checks((before[0], before[1], values[before[0]], before[2]),
-                                (after[0], after[1], values[after[0]], after[2]))
+                                (after[0], after[1], values[after[0]], after[2]), _numbers_compared(db, before, after))
     chunks = [in_series[start:start + 500] for start in range(0, len(in_series), 500)]
     for ids in chunks:
         conn.execute(f"DELETE FROM checks WHERE rule IN ({', '.join('?' * len(RULES))}) AND report_id IN "
