@@ -10,6 +10,7 @@ single writer that builds reports copies cells and checks with ``INSERT … SELE
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from datetime import datetime, timezone
@@ -64,18 +65,29 @@ def report_fields(record: dict) -> dict:
             "check_status": check_status(record["checks"])}
 
 
+def numbers_digest(cells: list[tuple]) -> dict:
+    """The table 二–四 numbers of a parse, summed up so that two years with the same keys can be
+    compared without reading their cells: how many, whether any is not 0, and digests of the keys
+    and of the keys with their values."""
+    numbers = sorted((cell[3], cell[4]) for cell in cells if cell[3][:2] in ("t2", "t3", "t4"))
+    return {"count": len(numbers), "nonzero": any(value for _, value in numbers),
+            "keys": hashlib.sha1(repr([key for key, _ in numbers]).encode()).hexdigest(),
+            "values": hashlib.sha1(repr(numbers).encode()).hexdigest()}
+
+
 def cache_rows(parse: dict, record: dict | None, flat: dict | None) -> dict:
     """Rows of the four tables for one document; ``parse`` is its ``parses`` row so far."""
     parse = {**parse, "parsed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     if record is None:
         return {"parse": parse, "cells": [], "checks": [], "search": None}
     fields = report_fields(record)
-    parse.update(cell_count=fields["cell_count"], failed_checks=fields["failed_checks"],
-                 report=json.dumps(fields, ensure_ascii=False),
-                 flat=zlib.compress(json.dumps(flat, ensure_ascii=False, default=json_default).encode(), 6))
     cells = [(c["table"], c["row_key"], c["col_key"], c["key"], _value(c["value"]), c["raw"],
               json.dumps(c["flags"], ensure_ascii=False) if c["flags"] else None, c["provenance"])
              for c in record["cells"]]
+    parse.update(cell_count=fields["cell_count"], failed_checks=fields["failed_checks"],
+                 report=json.dumps(fields, ensure_ascii=False),
+                 flat=zlib.compress(json.dumps(flat, ensure_ascii=False, default=json_default).encode(), 6),
+                 numbers=json.dumps(numbers_digest(cells)))
     checks = [(c["id"], c["severity"], c["status"], c.get("scope"), _text(c["left"]), _text(c["right"]),
                _text(c["delta"]), json.dumps(c["cells"]), json.dumps(c["flags"]), c.get("detail"))
               for c in record["checks"]]

@@ -156,6 +156,7 @@ def m004_parse_cache_rows(db: sqlite_utils.Database) -> None:
         "report_key": str, "agency": str, "year": int, "format": str, "cell_count": int, "failed_checks": str,
         "report": str,  # JSON: the reports columns this parse decides
         "flat": bytes,  # zlib-compressed JSON of the flat record, for a new version's changed keys
+        "numbers": str,  # JSON digest of the table 二–四 numbers, for the copied-numbers check (crosschecks.py)
         "parsed_at": str,
     }, pk=("sha256", "parser_version"))
     db.execute("""CREATE TABLE parse_cells (

@@ -3,10 +3,13 @@ report status they decide, in both directions."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from archive import crosschecks
+from archive import crosschecks, parsecache
 from archive.schema import open_archive
+from parsers import PARSER_VERSION
 from parsers.schema import T3_COLS
 
 A, B = "230112/阿城区司法局/2022", "230112/阿城区司法局/2023"
@@ -20,9 +23,11 @@ def _numbers(carried_out: int, carried_in: int, other: int) -> dict:
     return values
 
 
-@pytest.fixture()
-def db(tmp_path):
+@pytest.fixture(params=["digests", "cells"])
+def db(request, tmp_path):
+    """Years compared by their parses' digests of the numbers, or (no parse cached) by their cells."""
     db = open_archive(tmp_path)
+    db.with_digests = request.param == "digests"
     for report_id, year in ((A, 2022), (B, 2023)):
         db.execute("INSERT INTO reports (id, agency, region_code, year, current_version, check_status) "
                    "VALUES (?, '阿城区司法局', '230112', ?, 1, 'pass')", [report_id, year])
@@ -36,6 +41,13 @@ def _write_cells(db, report_id: str, values: dict) -> None:
     db.execute("DELETE FROM cells WHERE report_id = ?", [report_id])
     db.conn.executemany("INSERT INTO cells (report_id, version, key, value) VALUES (?, 1, ?, ?)",
                         [(report_id, key, value) for key, value in values.items()])
+    if db.with_digests:
+        sha256 = f"{report_id}:{sorted(values.items())}"
+        digest = parsecache.numbers_digest([(None, None, None, key, value) for key, value in values.items()])
+        db.execute("INSERT OR REPLACE INTO report_versions (report_id, version, sha256, parser_version) "
+                   "VALUES (?, 1, ?, ?)", [report_id, sha256, PARSER_VERSION])
+        db.execute("INSERT OR REPLACE INTO parses (sha256, parser_version, numbers) VALUES (?, ?, ?)",
+                   [sha256, PARSER_VERSION, json.dumps(digest)])
 
 
 def _checks(db, rule: str) -> list[tuple]:
