@@ -24,10 +24,12 @@ _PERIOD = re.compile(
     r"(?:(?P<y2>\d{4})年)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日"
 )
 _TEMPLATE_REF = re.compile(r"国办公开办函[〔\[(（]?(20\d{2})[〕\])）]?(\d+)号")
-_PHONE = re.compile(r"(?:联系)?电话[:：]?\s*((?:0\d{2,3}[-—–－\s]*)?\d{7,8})")
+# 电话 and 地址 also find 联系电话 and 办公地址 (only the value is kept). Patterns that start with a
+# literal are found by a fast scan; an optional prefix would be tried at every character.
+_PHONE = re.compile(r"电话[:：]?\s*((?:0\d{2,3}[-—–－\s]*)?\d{7,8})")
 _FAX = re.compile(r"传真[:：]?\s*((?:0\d{2,3}[-—–－\s]*)?\d{7,8})")
 _POSTCODE = re.compile(r"邮(?:政)?编(?:码)?[:：]?\s*(\d{6})")
-_ADDRESS = re.compile(r"(?:办公|通信|通讯|联系)?地址[:：]\s*([^；;。，,（(\n]+)")
+_ADDRESS = re.compile(r"地址[:：]\s*([^；;。，,（(\n]+)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WEBSITE = re.compile(r"https?://[^\s)）>，,。；;<]+|www\.[\w.-]+\.gov\.cn")
 
@@ -174,7 +176,8 @@ def contacts(text: str) -> dict:
         "fax": next(iter(_FAX.findall(text)), None),
         "postcode": next(iter(_POSTCODE.findall(text)), None),
         "address": next((a.strip() for a in _ADDRESS.findall(text)), None),
-        "email": next(iter(_EMAIL.findall(text)), None),
+        # Without an @ the pattern would still try every run of word characters (all of Chinese).
+        "email": next(iter(_EMAIL.findall(text)), None) if "@" in text else None,
         "website": next(iter(_WEBSITE.findall(text)), None),
     }
 

@@ -60,7 +60,9 @@ def _match_at(s: str, pos: int, parents: list[str] | None, depth: int, short: bo
     """Longest official (or short) name at ``pos`` deeper than ``depth`` and under ``parents``."""
     t = _tables()
     index = t.short if short else t.full
-    for size in range(min(t.maxlen, len(s) - pos), 1, -1):
+    for size in (t.short_lengths if short else t.full_lengths).get(s[pos : pos + 1], ()):
+        if size < 2 or pos + size > len(s):
+            continue
         codes = [c for c in index.get(s[pos : pos + size], [])
                  if LEVELS.index(t.nodes[c].level) > depth
                  and (parents is None or any(_under(c, p) for p in parents))]

@@ -53,7 +53,8 @@ class Tables:
     old_codes: dict[str, str]       # former code → current code (140421 → 140404)
     area: dict[str, list[str]]      # phone area code → codes
     first_chars: set[str]           # lets the text scan skip characters no name starts with
-    maxlen: int
+    full_lengths: dict[str, list[int]]   # first character → lengths of the full names, longest first
+    short_lengths: dict[str, list[int]]  # the same for the short names
 
 
 def _short_name(node: Node) -> str | None:
@@ -109,9 +110,17 @@ def tables() -> Tables:
     with open(DATA / "area_codes.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             area[row["area_code"]].append(row["adcode"])
-    maxlen = max(map(len, [*full, *short]))
     first_chars = {name[0] for name in [*full, *short]}
-    return Tables(nodes, dict(full), dict(short), aliases, old_codes, dict(area), first_chars, maxlen)
+    return Tables(nodes, dict(full), dict(short), aliases, old_codes, dict(area), first_chars,
+                  _lengths_by_first_char(full), _lengths_by_first_char(short))
+
+
+def _lengths_by_first_char(names) -> dict[str, list[int]]:
+    """Which name lengths can match where a character starts: a lookup tries only those."""
+    lengths = defaultdict(set)
+    for name in names:
+        lengths[name[0]].add(len(name))
+    return {first: sorted(sizes, reverse=True) for first, sizes in lengths.items()}
 
 
 @cache
