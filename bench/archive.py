@@ -56,7 +56,9 @@ def write_captures(archive: Path, n_reports: int) -> int:
 
 
 def _keep_only_parse_cache(db_path: Path) -> None:
-    """Empty everything the build derives from the parse cache, so the next build is ingest alone."""
+    """Empty everything the build derives from the parse cache, so the next build is ingest alone.
+    VACUUM, so that it writes into a compact file as an incremental build does, not into the pages
+    the deletes freed all over it."""
     conn = sqlite3.connect(db_path)
     for table in DERIVED_TABLES:
         if table not in parsecache.TABLES:
@@ -64,6 +66,7 @@ def _keep_only_parse_cache(db_path: Path) -> None:
     conn.execute("DELETE FROM report_search_text")
     conn.execute("INSERT INTO report_search(report_search) VALUES ('delete-all')")
     conn.commit()
+    conn.execute("VACUUM")
     conn.close()
 
 
