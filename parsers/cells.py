@@ -9,6 +9,7 @@ from functools import lru_cache
 from .normalize import compact, dashes
 
 BLANKS = {"", "-", "--", "/", "\\", "无", "空", "——", "－", "—", "–", "×"}
+_LONGEST_BLANK = max(map(len, BLANKS))  # a dash is one character: longer text is no blank either way
 _VALUE = re.compile(
     r"^(?P<sign>[+-]?)(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>万元|元|件|条|个|项|次|人次|%)?$"
 )
@@ -20,8 +21,8 @@ def classify(raw: str) -> tuple[str, int | Decimal | None, str | None]:
 
     Integers come back as ``int``; numbers with a fraction as ``Decimal`` (money is never a float).
     """
-    text = compact(raw).replace("，", ",")
-    if dashes(text) in BLANKS or text in BLANKS:
+    text = compact(raw)  # NFKC has made full-width commas plain
+    if len(text) <= _LONGEST_BLANK and (dashes(text) in BLANKS or text in BLANKS):
         return "blank", None, None
     m = _VALUE.match(text)
     if not m:

@@ -24,7 +24,7 @@ _REPORT_WORDS = re.compile(r"年度报告|年报|年度工作报告")
 
 
 def detect_format(text: str) -> str:
-    flat = re.sub(r"\s+", "", text)
+    flat = "".join(text.split())  # every whitespace out: str.split() splits on what \s matches
     if _F2021.search(flat):
         return "F2021"
     if _F2019.search(flat):

@@ -57,23 +57,22 @@ def rows_of(blocks: list[Block]) -> list[Row]:
 
 
 def read_row(row: Row) -> RowReading:
+    cells = row.cells
+    classes = [classify(cell) for cell in cells]  # once per cell: the label search and the values share it
     label_at = -1
-    for i, cell in enumerate(row.cells):
-        if classify(cell)[0] == "label" and len(compact(cell)) <= MAX_LABEL:
+    for i, (kind, _, _) in enumerate(classes):
+        if kind == "label" and len(compact(cells[i])) <= MAX_LABEL:
             label_at = i
     if label_at < 0:
-        if len(row.cells) == 1 and len(compact(row.cells[0])) > MAX_LABEL:
+        if len(cells) == 1 and len(compact(cells[0])) > MAX_LABEL:
             return RowReading(None, "", None)  # prose
         reading = RowReading(None, "", None)
-        after = row.cells
     else:
-        numbering, label = split_numbering(compact(row.cells[label_at]))
-        reading = RowReading(label, numbering, row.cells[label_at])
-        after = row.cells[label_at + 1:]
-    for cell in after:
-        kind, value, _ = classify(cell)
-        if kind in ("value", "blank"):
-            reading.candidates.append((cell, kind, value))
+        numbering, label = split_numbering(compact(cells[label_at]))
+        reading = RowReading(label, numbering, cells[label_at])
+    after = label_at + 1  # with no label: every cell
+    reading.candidates = [(cell, kind, value) for cell, (kind, value, _) in zip(cells[after:], classes[after:])
+                          if kind in ("value", "blank")]
     return reading
 
 

@@ -32,10 +32,11 @@ class Cell:
     raw: str | None
     flags: list[str] = field(default_factory=list)
     where: str = ""
+    flat_key: str = field(init=False, repr=False, compare=False)  # "t3.apply.new.total"
 
-    @property
-    def flat_key(self) -> str:
-        return f"{self.table}.{self.row_key}.{self.col_key}"
+    def __post_init__(self) -> None:
+        # Built once: the checks name each cell several times.
+        self.flat_key = f"{self.table}.{self.row_key}.{self.col_key}"
 
 
 @dataclass
@@ -55,7 +56,7 @@ class Tables:
 
 
 def _short(row: Row) -> list[str]:
-    return [compact(c) for c in row.cells if len(compact(c)) <= 60]
+    return [text for text in map(compact, row.cells) if len(text) <= 60]
 
 
 def _find(rows: list[Row], start: int, pattern: re.Pattern, need_table: bool = False) -> int | None:
@@ -293,13 +294,13 @@ def _place_unlabelled(entries, result: Tables):
 # ---- table 四 ----------------------------------------------------------------------------------
 
 
-_T4_GROUP_PATTERNS = (("litigation.after_review", "复议后起诉"), ("litigation.direct", "未经复议|直接起诉"),
-                      ("review", "行政复议"))
+_T4_GROUP_PATTERNS = (("litigation.after_review", re.compile("复议后起诉")),
+                      ("litigation.direct", re.compile("未经复议|直接起诉")), ("review", re.compile("行政复议")))
 
 
 def _t4_group(label: str) -> str | None:
     for group, pattern in _T4_GROUP_PATTERNS:
-        if re.search(pattern, label):
+        if pattern.search(label):
             return group
     return None
 

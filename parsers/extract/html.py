@@ -146,7 +146,7 @@ def _is_generic(lowered: list[str]) -> bool:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 class _Scan:
@@ -335,11 +335,14 @@ def _is_layout(table: Element, rows: list[list[Element]]) -> bool:
     return any(len(text) > _LONG_CELL and len(_clean(text)) > _LONG_CELL for text in texts)
 
 
+_SPAN_NUMBER = re.compile(r"\s*(\d+)")
+
+
 def _span(value: str | None, limit: int, zero: int) -> int:
     """A span attribute as an int in [1, limit]; sloppy values ("2 ", '3"') read leniently."""
     if value is None:
         return 1
-    match = re.match(r"\s*(\d+)", value)
+    match = _SPAN_NUMBER.match(value)
     number = int(match.group(1)) if match else 1
     return max(1, min(zero if number == 0 else number, limit))
 
