@@ -14,7 +14,8 @@ import time
 import duckdb
 import pytest
 
-from archive import search
+from archive import assemble, parsecache, parsing, search
+from archive import build as build_module
 from archive.build import DERIVED_TABLES, build
 from tests.crawl_helpers import crawl, restart_on_same_port, rows, start_server, stop_server, write_sample_registry
 
@@ -179,6 +180,51 @@ def test_a_second_build_with_nothing_new_writes_nothing(history, tmp_path):
              if p.stat().st_size > 0}
     assert summary.runs == 0 and summary.line() == "nothing new to build"
     assert {k: v for k, v in after.items()} == {k: v for k, v in before.items() if k in after}
+
+
+def test_a_dropped_parse_cache_is_rebuilt_without_new_versions(history, tmp_path):
+    """What migration m004 leaves: no parse cache, and a parser version the build does not know."""
+    archive, _, _ = history
+    copy = tmp_path / "dropped"
+    shutil.copytree(archive, copy)
+    conn = sqlite3.connect(copy / "archive.db")
+    for table in parsecache.TABLES:
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("UPDATE _meta SET value = 'unknown (parse cache dropped by m004)' WHERE key = 'parser_version'")
+    conn.commit()
+    conn.close()
+    build(copy, workers=1)
+    assert snapshot(copy) == snapshot(archive)
+    assert rows(copy, "SELECT COUNT(*) AS n FROM parse_cells")[0]["n"] > 0
+
+
+def test_a_parser_upgrade_that_reads_differently_is_a_recorded_version(history, tmp_path, monkeypatch):
+    archive, _, _ = history
+    copy = tmp_path / "upgraded"
+    shutil.copytree(archive, copy)
+    parse_document = parsing.parse_document
+
+    def upgraded_parser(*args, **kwargs):  # the new parser reads 上年结转 (natural persons) one higher
+        record = parse_document(*args, **kwargs)
+        for cell in record["cells"]:
+            if cell["key"] == "t3.apply.carried_in.natural" and isinstance(cell["value"], int):
+                cell["value"] += 1
+        return record
+
+    monkeypatch.setattr(parsing, "parse_document", upgraded_parser)
+    for module in (build_module, assemble, parsing):
+        monkeypatch.setattr(module, "PARSER_VERSION", "99.0.0")
+    build(copy, workers=1)
+    upgrades = rows(copy, "SELECT v.report_id, v.changed_keys, c.value FROM report_versions v JOIN cells c "
+                          "ON c.report_id = v.report_id AND c.version = v.version "
+                          "AND c.key = 't3.apply.carried_in.natural' WHERE v.reason = 'parser_upgrade'")
+    assert upgrades
+    for upgrade in upgrades:
+        change = {c["key"]: c for c in json.loads(upgrade["changed_keys"])}["t3.apply.carried_in.natural"]
+        assert change["new"] == change["old"] + 1 == upgrade["value"]
+    current = rows(copy, "SELECT COUNT(*) AS n FROM reports r JOIN report_versions v ON v.report_id = r.id "
+                         "AND v.version = r.current_version WHERE v.parser_version = '99.0.0'")[0]["n"]
+    assert current == rows(copy, "SELECT COUNT(*) AS n FROM reports WHERE gone_at IS NULL")[0]["n"]
 
 
 def test_killed_build_leaves_a_sound_database_and_completes(history, tmp_path):
