@@ -213,12 +213,7 @@ def demo(workdir, port, no_serve):
     click.echo(f"archive: {paths['db']}   release: {paths['release']}   sample manifest: {paths['manifest']}")
     if no_serve:
         return
-    ctx = click.get_current_context()
-    serve = main.get_command(ctx, "serve")
-    if serve is None:
-        click.echo("(the Datasette site lands with issue 6; open the archive with: sqlite3 " f"{paths['db']})")
-        return
-    ctx.invoke(serve, db=paths["db"], port=port, release_dir=paths["release"])
+    click.get_current_context().invoke(serve_command, db=paths["db"], port=port, release_dir=paths["release"])
 
 
 @main.command("update")

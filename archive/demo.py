@@ -7,25 +7,14 @@ archive with Datasette. Each step is the same command a real deployment runs.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 from pathlib import Path
 from typing import Callable
 
 from crawler.registry import write_registry
-from crawler.sampleweb.server import SampleServer
+from crawler.sampleweb.server import SampleServer, free_port
 from crawler.sampleweb.site import SAMPLE_SETTINGS, registry_entries
-
-
-def _free_port(preferred: int) -> int:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", preferred))
-            return preferred
-        except OSError:
-            s.bind(("127.0.0.1", 0))
-            return s.getsockname()[1]
 
 
 def _step(command: list[str], say: Callable[[str], None]) -> None:
@@ -38,7 +27,7 @@ def _step(command: list[str], say: Callable[[str], None]) -> None:
 def run_demo(workdir: Path, *, sample_port: int = 8765, say: Callable[[str], None] = print) -> dict:
     """Crawl the local sample portals and build; returns the paths. The portals stop afterwards."""
     workdir.mkdir(parents=True, exist_ok=True)
-    server = SampleServer(("127.0.0.1", _free_port(sample_port)), {"profile": "normal"})
+    server = SampleServer(("127.0.0.1", free_port(sample_port)), {"profile": "normal"})
     server.serve_in_thread()
     try:
         manifest = server.site.manifest()

@@ -133,7 +133,7 @@ def collect(archive_dir: Path, run_id: str) -> RunReport:
 
 def update(*, archive_dir: Path, registry: Path | None = None, release_dir: Path | None = None, due: bool = False,
            extra_crawl_args: list[str] = (), say=print) -> RunReport:
-    started = time.monotonic()
+    started, started_at = time.monotonic(), datetime.now(timezone.utc).isoformat(timespec="seconds")
     registry = Path(registry or default_registry("sample"))
     with update_lock(archive_dir):
         sources = [s.id for s in load_registry(registry)]
@@ -149,7 +149,7 @@ def update(*, archive_dir: Path, registry: Path | None = None, release_dir: Path
             say(f"crawling {len(chosen)} source(s) …")
             subprocess.run(command, stdout=sys.stderr)  # the crawl's own output is progress, not the report
             say("building …")
-            build(archive_dir, progress=lambda m: None)
+            build(archive_dir)
             if release_dir:
                 say("writing the release …")
                 release(archive_dir, release_dir)
@@ -160,10 +160,11 @@ def update(*, archive_dir: Path, registry: Path | None = None, release_dir: Path
         report.seconds = time.monotonic() - started
         db = open_archive(archive_dir)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        db["runs"].insert({"id": f"update-{run_id or now}", "kind": "update", "started_at": now, "finished_at": now,
-                           "finish_reason": "ok" if report.ok else "failed", "registry": str(registry),
-                           "report": json.dumps(report.__dict__, ensure_ascii=False, default=str)}, replace=True)
+        stored = json.dumps(report.__dict__, ensure_ascii=False, default=str)
+        db["runs"].insert({"id": f"update-{run_id or now}", "kind": "update", "started_at": started_at,
+                           "finished_at": now, "finish_reason": "ok" if report.ok else "failed",
+                           "registry": str(registry), "report": stored}, replace=True)
         if run_id:
-            db["runs"].update(run_id, {"report": json.dumps(report.__dict__, ensure_ascii=False, default=str)})
+            db["runs"].update(run_id, {"report": stored})
         db.close()
     return report

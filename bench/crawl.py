@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -26,13 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crawler.registry import write_registry  # noqa: E402
+from crawler.sampleweb.server import free_port  # noqa: E402
 from crawler.sampleweb.site import SAMPLE_SETTINGS, Site, registry_entries  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run_measured(command: list[str], cwd: Path | None = None) -> tuple[float, int, str]:

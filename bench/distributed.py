@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,14 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crawler.registry import write_registry  # noqa: E402
-from crawler.sampleweb.server import SampleServer  # noqa: E402
+from crawler.sampleweb.server import SampleServer, free_port  # noqa: E402
 from crawler.sampleweb.site import SAMPLE_SETTINGS, registry_entries  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def crawl_with(workers: int, registry: Path, redis_url: str, tmp: Path, run_id: str) -> tuple[float, Path]:

@@ -3,7 +3,6 @@
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import time
 import pytest
 import redis
 
+from crawler.sampleweb.server import free_port
 from tests.crawl_helpers import rows, start_server, stop_server, write_sample_registry
 
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -19,9 +19,7 @@ REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 @pytest.fixture
 def redis_url(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                                 "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"

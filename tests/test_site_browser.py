@@ -10,7 +10,6 @@ the text must be visible as text. Playwright's own browser download is never use
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from crawler.sampleweb.server import free_port
 from tests.test_site import SCRIPT, SEED_REPORT, make_hostile_copy, query, revised_report, site_archive
 
 CHROMIUM = os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium")
@@ -31,12 +31,6 @@ from playwright import sync_api  # noqa: E402  (a test dependency: missing means
 
 # Chromium comes from Debian's package (.ci/run installs it); without it these tests fail, never skip.
 assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: apt-get install chromium"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(db: Path, release: Path | None = None):

@@ -68,23 +68,24 @@ def render_cell(row, value, column, table, database):
         return None
     if column in REPORT_ID_COLUMNS:
         return Markup('<a href="{}">{}</a>').format(report_path(value), value)
-    if table == "reports" and column == "title":
-        try:
-            report_id = row["id"]
-        except (KeyError, IndexError):
-            return None
-        return Markup('<a href="{}">{}</a>').format(report_path(report_id), value)
-    if table == "agencies" and column == "name":
-        try:
-            agency_id = row["id"]
-        except (KeyError, IndexError):
-            return None
-        return Markup('<a href="/archive/agency_years?agency={}">{}</a>').format(quote(agency_id), value)
+    row_id = _row_id(row) if (table, column) in (("reports", "title"), ("agencies", "name")) else None
+    if row_id is not None and table == "reports":
+        return Markup('<a href="{}">{}</a>').format(report_path(row_id), value)
+    if row_id is not None:
+        return Markup('<a href="/archive/agency_years?agency={}">{}</a>').format(quote(row_id), value)
     if table is None and column == "snippet":
         parts = _MARKED.split(value)  # the text between marks, then a marked term, alternately
         return Markup("").join(Markup("<mark>{}</mark>").format(p) if i % 2 else escape(p)
                                for i, p in enumerate(parts))
     return None
+
+
+def _row_id(row):
+    """The row's ``id`` column, or None when the table view left it out."""
+    try:
+        return row["id"]
+    except (KeyError, IndexError):
+        return None
 
 
 async def report_page(datasette, request):

@@ -22,6 +22,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from .site import HUGE_BYTES, SLOW_SECONDS, Site, route_key
 
 
+def free_port(preferred: int = 0) -> int:
+    """``preferred`` if nothing listens on it, else a port the system picks (``0``: any)."""
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", preferred))
+        except OSError:
+            s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @lru_cache(maxsize=1)
 def huge_pdf() -> bytes:
     """A 20 MB 'PDF': a header and padding, enough to trip a crawler's size limit."""
