@@ -22,7 +22,7 @@ import json
 
 from parsers import PARSER_VERSION
 
-from .parsecache import copy_version_rows, load_flat
+from .parsecache import load_flat
 
 FILE_KINDS = ("pdf", "doc", "docx", "wps", "xls", "xlsx")
 
@@ -89,7 +89,6 @@ def assemble_report(db, report_id: str, now: str) -> bool:
                          "reason, created_at, changed_keys, changed_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          [report_id, version, best["capture_id"], best["url"], best["sha256"], PARSER_VERSION, reason,
                           created, json.dumps(changes, ensure_ascii=False, default=str), len(changes)])
-            copy_version_rows(conn, report_id, version, best["sha256"], PARSER_VERSION)
             wrote = True
         else:  # same values from the new parser: note which parser the current version now stands for
             conn.execute("UPDATE report_versions SET parser_version = ? WHERE report_id = ? AND version = ?",

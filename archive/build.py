@@ -18,13 +18,13 @@ from typing import Callable
 
 from parsers import PARSER_VERSION
 
-from . import crosschecks, dictionary, fulltext, parsecache
+from . import crosschecks, dictionary, fulltext, parsecache, wide
 from .assemble import assemble_report
 from .parsing import ParseJob, parse_all
 from .schema import open_archive
 
 DOCUMENT_ROLES = ("detail", "attachment", "recheck")
-DERIVED_TABLES = (*parsecache.TABLES, "reports", "report_sources", "report_versions", "cells", "checks", "documents",
+DERIVED_TABLES = (*parsecache.TABLES, "reports", "report_sources", "report_versions", "cross_checks", "documents",
                   "agencies", "build_state")
 
 
@@ -62,6 +62,7 @@ def build(archive_dir: str | Path, *, rebuild: bool = False, workers: int | None
                 db.execute(f"DELETE FROM {table}")
             fulltext.clear(db)
         dictionary.write(db)
+        wide.ensure(db)
         _regions(db)
     upgraded = _meta(db, "parser_version") not in (None, PARSER_VERSION) and not rebuild
     runs = [r[0] for r in db.execute(

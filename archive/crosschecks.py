@@ -1,6 +1,7 @@
-"""Checks across one agency's reports of consecutive years (spec §5), stored like the others on the
-later year's current version: the carry chain of table 三, the in-force chain of table 二, and
-numbers copied unchanged from the year before."""
+"""Checks across one agency's reports of consecutive years (spec §5): the carry chain of table 三,
+the in-force chain of table 二, and numbers copied unchanged from the year before. They belong to
+the later year's current version rather than to a parse, so they live in ``cross_checks``, which
+the ``checks`` view shows beside each version's own checks."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from parsers.schema import T3_COLS
 
 from .assemble import insert_many
 
-RULES = ("T3.carry_chain", "T2.in_force_chain", "R.duplicate_numbers")
 _CURRENT = "FROM checks c WHERE c.report_id = reports.id AND c.version = reports.current_version"
 STATUS_FROM_CHECKS = (f"(CASE WHEN EXISTS (SELECT 1 {_CURRENT} AND c.status = 'fail' AND c.severity IN ('E', 'W')) "
                       f"THEN 'fail' WHEN EXISTS (SELECT 1 {_CURRENT} AND c.status = 'pass') THEN 'pass' "
@@ -102,9 +102,8 @@ def refresh(db, report_ids: set[str]) -> None:
                                 (after[0], after[1], values[after[0]], after[2]), _numbers_compared(db, before, after))
     chunks = [in_series[start:start + 500] for start in range(0, len(in_series), 500)]
     for ids in chunks:
-        conn.execute(f"DELETE FROM checks WHERE rule IN ({', '.join('?' * len(RULES))}) AND report_id IN "
-                     f"({', '.join('?' * len(ids))})", [*RULES, *ids])
-    insert_many(conn, "checks", rows)
+        conn.execute(f"DELETE FROM cross_checks WHERE report_id IN ({', '.join('?' * len(ids))})", ids)
+    insert_many(conn, "cross_checks", rows)
     for ids in chunks:  # a cross-year failure fails the report; one mended by a revision no longer does
         conn.execute(f"UPDATE reports SET check_status = {STATUS_FROM_CHECKS} WHERE id IN ({', '.join('?' * len(ids))}) "
                      f"AND check_status IS NOT {STATUS_FROM_CHECKS}", ids)

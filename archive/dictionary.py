@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from parsers.schema import T4_KEYS, schema
 
+from . import wide
+
 TABLES = {
     "reports": ("One row per report: one agency's annual report for one statistics year, however many URLs carry it.", {
         "id": "Stable readable id: <6-digit region code>/<agency as printed>/<statistics year>.",
@@ -46,14 +48,16 @@ TABLES = {
         "created_at": "When the crawl captured these bytes (or when the parser upgrade ran).",
         "changed_keys": "JSON list of {key, old, new} against the previous version.",
         "changed_count": "How many keys changed."}),
-    "cells": ("Every table cell of every version, in long format: the researchers' table.", {
+    "cells": ("Every table cell of every version, in long format: the researchers' table (a view of the version's "
+              "parse in archive.db; a table in a release).", {
         "report_id": "The report.", "version": "The version.", "table_name": "t2 (F2021 table 二), t2_2019, t3 or t4.",
         "row_key": "Row key (see the cell keys below).", "col_key": "Column key.",
         "key": "Flat key: table.row.col, e.g. t3.result.partial.natural.",
         "value": "The number as printed; 万元 for fees; empty when the cell is blank, '/' or '—' (never 0).",
         "raw": "The cell text as printed.", "flags": "JSON list: blank, alignment_guess, position_inferred, unit_converted, …",
         "provenance": "Where in the document: line, page or table row."}),
-    "checks": ("Consistency rules (勾稽关系) per report version, including cross-year ones.", {
+    "checks": ("Consistency rules (勾稽关系) per report version, including cross-year ones (a view of the version's "
+               "parse and cross_checks in archive.db; a table in a release).", {
         "report_id": "The report.", "version": "The version checked.", "rule": "Rule id, e.g. T3.balance.",
         "severity": "E (template rule), W (strong expectation), I (plausibility).",
         "status": "pass, fail or not_assessable.", "scope": "Column, row or group the check covers.",
@@ -68,15 +72,19 @@ TABLES = {
         "cell_count": "Cells parsed.", "failed_checks": "Failed rule ids.",
         "report": "JSON of the reports columns this parse decides.",
         "flat": "zlib-compressed JSON of the flat record (for a new version's changed keys).", "parsed_at": "When."}),
-    "parse_cells": ("Parse cache: the cells of each parse, copied into cells for a new report version.", {
+    "parse_cells": ("The cells of each parse; the cells view shows them under the report versions that came from it.", {
         "sha256": "Document bytes.", "parser_version": "Parser version.", "table_name": "As in cells.",
         "row_key": "As in cells.", "col_key": "As in cells.", "key": "As in cells.", "value": "As in cells.",
         "raw": "As in cells.", "flags": "As in cells.", "provenance": "As in cells."}),
-    "parse_checks": ("Parse cache: the checks of each parse, copied into checks for a new report version.", {
+    "parse_checks": ("The checks of each parse; the checks view shows them under the report versions that came from it.", {
         "sha256": "Document bytes.", "parser_version": "Parser version.", "seq": "Order in the parse.",
         "rule": "As in checks.", "severity": "As in checks.", "status": "As in checks.", "scope": "As in checks.",
         "left_value": "As in checks.", "right_value": "As in checks.", "delta": "As in checks.",
         "cells": "As in checks.", "flags": "As in checks.", "detail": "As in checks."}),
+    "cross_checks": ("The cross-year checks (carry chain, in-force chain, copied numbers), on the later year's "
+                     "version; the checks view shows them with the others.", {
+        **{c: "As in checks." for c in ("report_id", "version", "rule", "severity", "status", "scope", "left_value",
+                                        "right_value", "delta", "cells", "flags", "detail")}}),
     "parse_search": ("Parse cache: each parse's search texts and their tokens (archive/search.py).", {
         "sha256": "Document bytes.", "parser_version": "Parser version.", "title": "Title.",
         "agency": "Agency and region names.", "body": "The six section texts.",
@@ -146,6 +154,12 @@ def rows() -> list[dict]:
     for table, (description, columns) in TABLES.items():
         out.append({"table_name": table, "column_name": "", "description": description})
         out += [{"table_name": table, "column_name": c, "description": d} for c, d in columns.items()]
+    for view, (table, cols) in wide.columns().items():
+        out.append({"table_name": view, "column_name": "",
+                    "description": f"Wide view of the cells with table_name {table}: one row per version and row."})
+        out += [{"table_name": view, "column_name": c, "description": "As in cells."}
+                for c in ("report_id", "version", "row_key")]
+        out += [{"table_name": view, "column_name": c, "description": f"The cell {table}.<row_key>.{c}."} for c in cols]
     out += [{"table_name": "cells", "column_name": key, "description": text} for key, text in cell_keys().items()]
     return out
 

@@ -1,9 +1,10 @@
-"""The parse cache: what the parser made of each distinct document (its bytes and the parser
+"""The parse tables: what the parser made of each distinct document (its bytes and the parser
 version), already shaped as archive rows.
 
-Parse workers write it themselves, one transaction per document, so the per-document work —
-turning cells and checks into rows, tokenising the text for search — runs in parallel, and the
-single writer that builds reports copies cells and checks with ``INSERT … SELECT`` inside SQLite.
+Parse workers write them themselves, one transaction per document, so the per-document work —
+turning cells and checks into rows, tokenising the text for search — runs in parallel. A report
+version names the parse it came from, and the ``cells`` and ``checks`` views show that parse's
+rows under the version (schema m006), so the single writer that builds reports copies nothing.
 ``parses`` holds one row per document (errors too); ``parse_cells``, ``parse_checks`` and
 ``parse_search`` hold the rows of the documents that parsed.
 """
@@ -113,16 +114,6 @@ def write(conn, rows: dict) -> None:
         if rows["search"]:
             conn.execute(f"INSERT INTO parse_search VALUES (?, ?, {', '.join('?' * len(SEARCH_COLUMNS))})",
                          [*key, *rows["search"]])
-
-
-def copy_version_rows(conn, report_id: str, version: int, sha256: str, parser_version: str) -> None:
-    """The cells and checks of a new report version, copied from the cache without leaving SQLite."""
-    source = [report_id, version, sha256, parser_version]
-    conn.execute(f"INSERT INTO cells (report_id, version, {', '.join(CELL_COLUMNS)}) SELECT ?, ?, "
-                 f"{', '.join(CELL_COLUMNS)} FROM parse_cells WHERE sha256 = ? AND parser_version = ?", source)
-    conn.execute(f"INSERT INTO checks (report_id, version, {', '.join(CHECK_COLUMNS)}) SELECT ?, ?, "
-                 f"{', '.join(CHECK_COLUMNS)} FROM parse_checks WHERE sha256 = ? AND parser_version = ? ORDER BY seq",
-                 source)
 
 
 def load_flat(blob: bytes | None) -> dict | None:

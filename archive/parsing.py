@@ -1,7 +1,7 @@
 """Parsing captures in worker processes: parsing is CPU work, so it runs beside the writer.
 
 A worker reads the capture's bytes from its WARC file itself (only paths cross the process
-boundary), parses them and writes the document's rows to the parse cache (archive/parsecache.py)
+boundary), parses them and writes the document's rows to the parse tables (archive/parsecache.py)
 on its own connection; only a short summary comes back.
 """
 
@@ -43,7 +43,7 @@ def report_key(record: dict, hint: str | None) -> str | None:
 
 
 def parse_job(job: ParseJob) -> dict:
-    """The parse cache rows of one capture. Never raises: a document that cannot be parsed
+    """The parse table rows of one capture. Never raises: a document that cannot be parsed
     comes back with its error."""
     base = {"sha256": job.sha256, "parser_version": PARSER_VERSION}
     try:

@@ -1,7 +1,7 @@
 """``nianbao release``: the files researchers download.
 
 - ``archive.db``: a VACUUMed single-file copy in rollback-journal mode (no -wal/-shm companions),
-  without the parse cache; it opens in plain sqlite3, Python, pandas or DuckDB, and its search
+  without the parse tables, its ``cells`` and ``checks`` turned from views into tables; it opens in plain sqlite3, Python, pandas or DuckDB, and its search
   needs no extension.
 - ``archive.db.sha256`` and ``manifest.json``: counts, schema and parser versions, build time.
 - ``csv/<table>.csv``: UTF-8 CSV exports of the main tables.
@@ -22,7 +22,18 @@ from . import parsecache
 from .schema import applied_migrations, open_archive
 
 CSV_TABLES = ("reports", "report_versions", "report_sources", "cells", "checks", "agencies", "run_sources")
-LEFT_OUT = parsecache.TABLES  # the parse cache: derivable, and no use outside nianbao
+LEFT_OUT = (*parsecache.TABLES, "cross_checks")  # derivable, no use outside nianbao, or (cross_checks) in checks
+# archive.db shows a version's cells and checks as views of its parse (schema m006); a release ships
+# them as plain tables, which every reader of SQLite files sees as rows.
+VIEWS_AS_TABLES = {
+    "cells": ("CREATE TABLE cells (report_id TEXT, version INTEGER, table_name TEXT, row_key TEXT, col_key TEXT, "
+              "key TEXT, value INTEGER, raw TEXT, flags TEXT, provenance TEXT, PRIMARY KEY (report_id, version, key)) "
+              "WITHOUT ROWID",),
+    "checks": ("CREATE TABLE checks (report_id TEXT, version INTEGER, rule TEXT, severity TEXT, status TEXT, scope TEXT, "
+               "left_value TEXT, right_value TEXT, delta TEXT, cells TEXT, flags TEXT, detail TEXT)",
+               "CREATE INDEX idx_checks_report_id_version ON checks (report_id, version)",
+               "CREATE INDEX idx_checks_failed_rule ON checks (rule) WHERE status = 'fail'"),
+}
 
 
 def sha256_of(path: Path) -> str:
@@ -46,6 +57,12 @@ def release(archive_dir: str | Path, out_dir: str | Path) -> dict:
     meta = dict(source.execute("SELECT key, value FROM _meta").fetchall())
     source.close()
     conn = sqlite3.connect(partial)
+    for name, statements in VIEWS_AS_TABLES.items():
+        (view,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", [name]).fetchone()
+        conn.execute(f"DROP VIEW {name}")
+        for statement in statements:
+            conn.execute(statement)
+        conn.execute(f"INSERT INTO {name} {view.split(' AS ', 1)[1]}")
     for table in LEFT_OUT:
         conn.execute(f"DELETE FROM {table}")
     conn.commit()

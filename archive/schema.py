@@ -178,3 +178,45 @@ def m005_failed_checks_index(db: sqlite_utils.Database) -> None:
     check by rule and status cost each build a third of its check writes."""
     db.execute("DROP INDEX IF EXISTS idx_checks_rule_status")
     db.execute("CREATE INDEX idx_checks_failed_rule ON checks (rule) WHERE status = 'fail'")
+
+
+@migrations()
+def m006_version_rows_from_parses(db: sqlite_utils.Database) -> None:
+    """A report version's cells and checks are the rows of the parse it came from: ``cells`` and
+    ``checks`` become views over ``report_versions`` and the parse tables (plus ``cross_checks``,
+    the cross-year checks, which belong to a version rather than a parse). A new version then
+    copies nothing, and the archive no longer holds every cell twice. Rows of old versions whose
+    parse is no longer cached move into the parse tables first; releases still ship plain tables
+    (archive/release.py)."""
+    columns = "rule, severity, status, scope, left_value, right_value, delta, cells, flags, detail"
+    from_parse = ", ".join(f"c.{name}" for name in columns.split(", "))
+    db.execute("""CREATE TABLE cross_checks (report_id TEXT, version INTEGER, rule TEXT, severity TEXT, status TEXT,
+        scope TEXT, left_value TEXT, right_value TEXT, delta TEXT, cells TEXT, flags TEXT, detail TEXT)""")
+    cross = "('T3.carry_chain', 'T2.in_force_chain', 'R.duplicate_numbers')"
+    db.execute(f"INSERT INTO cross_checks SELECT report_id, version, {columns} FROM checks WHERE rule IN {cross}")
+    db.execute("CREATE INDEX idx_cross_checks_report ON cross_checks (report_id, version)")
+    db.execute("CREATE INDEX idx_report_versions_parse ON report_versions (sha256, parser_version)")
+    # One version stands for each parse (versions may share one), to restore the parse's rows from.
+    db.execute("""CREATE TEMP TABLE parse_versions AS SELECT v.report_id, v.version, v.sha256, v.parser_version
+        FROM report_versions v WHERE NOT EXISTS (SELECT 1 FROM report_versions w WHERE w.sha256 = v.sha256
+            AND w.parser_version = v.parser_version AND (w.report_id, w.version) < (v.report_id, v.version))""")
+    db.execute("""INSERT OR IGNORE INTO parse_cells SELECT o.sha256, o.parser_version, c.table_name, c.row_key,
+        c.col_key, c.key, c.value, c.raw, c.flags, c.provenance FROM parse_versions o
+        JOIN cells c ON c.report_id = o.report_id AND c.version = o.version""")
+    db.execute(f"""INSERT INTO parse_checks SELECT o.sha256, o.parser_version,
+        ROW_NUMBER() OVER (PARTITION BY o.sha256, o.parser_version ORDER BY c.rowid) - 1, {from_parse}
+        FROM parse_versions o
+        JOIN checks c ON c.report_id = o.report_id AND c.version = o.version
+        WHERE c.rule NOT IN {cross} AND NOT EXISTS (SELECT 1 FROM parse_checks p WHERE p.sha256 = o.sha256
+            AND p.parser_version = o.parser_version)""")
+    db.execute("DROP TABLE parse_versions")
+    db.execute("DROP TABLE cells")
+    db.execute("DROP TABLE checks")
+    db.execute("""CREATE VIEW cells AS SELECT v.report_id, v.version, c.table_name, c.row_key, c.col_key, c.key,
+        c.value, c.raw, c.flags, c.provenance FROM report_versions v
+        JOIN parse_cells c ON c.sha256 = v.sha256 AND c.parser_version = v.parser_version""")
+    db.execute(f"""CREATE VIEW checks AS SELECT v.report_id, v.version, {from_parse} FROM report_versions v
+        JOIN parse_checks c ON c.sha256 = v.sha256 AND c.parser_version = v.parser_version
+        UNION ALL SELECT report_id, version, {columns} FROM cross_checks""")
+    db.execute("CREATE INDEX idx_parse_checks_failed_rule ON parse_checks (rule) WHERE status = 'fail'")
+    db.execute("CREATE INDEX idx_cross_checks_failed_rule ON cross_checks (rule) WHERE status = 'fail'")

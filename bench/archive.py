@@ -4,7 +4,7 @@
 
 1. Writes N report pages of the sample portals' scale profile as captures of one crawl run (the
    crawler's own CaptureStore and WARC writer, no HTTP), then times ``nianbao build``:
-   parse + ingest, and ingest alone (the same build again with the parse cache kept; the median of
+   parse + ingest, and ingest alone (the same build again with the parse tables kept; the median of
    ``--ingest-runs``), and reports database bytes per report.
 2. Runs bench/search.py: search latency p50/p95 for 1-, 2- and 4+-character queries on
    ``--search-reports`` synthetic reports against brute-force LIKE on the same rows.
@@ -55,8 +55,8 @@ def write_captures(archive: Path, n_reports: int) -> int:
     return written
 
 
-def _keep_only_parse_cache(db_path: Path) -> None:
-    """Empty everything the build derives from the parse cache, so the next build is ingest alone.
+def _keep_only_parse_tables(db_path: Path) -> None:
+    """Empty everything the build derives from the parse tables, so the next build is ingest alone.
     VACUUM, so that it writes into a compact file as an incremental build does, not into the pages
     the deletes freed all over it."""
     conn = sqlite3.connect(db_path)
@@ -91,16 +91,16 @@ def main() -> None:
         released = release(archive, Path(tmp) / "release")["bytes"]
         ingest_runs = []
         for _ in range(args.ingest_runs):
-            _keep_only_parse_cache(archive / "archive.db")
+            _keep_only_parse_tables(archive / "archive.db")
             started = time.monotonic()
             build(archive, workers=args.workers)
             ingest_runs.append(time.monotonic() - started)
         ingest = statistics.median(ingest_runs)
     print(f"build of {n} report pages ({reports} reports, {summary.parse_errors} unreadable), {args.workers} workers:")
     print(f"  parse + ingest: {full:.1f} s = {reports / full:.0f} reports/s")
-    print(f"  ingest alone (parse cache kept), median of {len(ingest_runs)}: {ingest:.2f} s = {reports / ingest:.0f} reports/s "
+    print(f"  ingest alone (parse tables kept), median of {len(ingest_runs)}: {ingest:.2f} s = {reports / ingest:.0f} reports/s "
           f"(runs: {', '.join(f'{reports / t:.0f}' for t in ingest_runs)} reports/s)")
-    print(f"  archive.db: {size / 2**20:.1f} MB = {size / reports / 1024:.1f} KB per report with the parse cache; "
+    print(f"  archive.db: {size / 2**20:.1f} MB = {size / reports / 1024:.1f} KB per report; "
           f"the release: {released / 2**20:.1f} MB = {released / reports / 1024:.1f} KB per report")
     print()
     subprocess.run([sys.executable, str(ROOT / "bench" / "search.py"), "--reports", str(args.search_reports)], check=True)

@@ -14,7 +14,7 @@ import time
 import duckdb
 import pytest
 
-from archive import assemble, parsecache, parsing, search
+from archive import assemble, parsecache, parsing, search, wide
 from archive import build as build_module
 from archive.build import DERIVED_TABLES, build
 from tests.crawl_helpers import crawl, restart_on_same_port, rows, start_server, stop_server, write_sample_registry
@@ -182,20 +182,42 @@ def test_a_second_build_with_nothing_new_writes_nothing(history, tmp_path):
     assert {k: v for k, v in after.items()} == {k: v for k, v in before.items() if k in after}
 
 
-def test_a_dropped_parse_cache_is_rebuilt_without_new_versions(history, tmp_path):
-    """What migration m004 leaves: no parse cache, and a parser version the build does not know."""
-    archive, _, _ = history
-    copy = tmp_path / "dropped"
-    shutil.copytree(archive, copy)
-    conn = sqlite3.connect(copy / "archive.db")
-    for table in parsecache.TABLES:
-        conn.execute(f"DELETE FROM {table}")
-    conn.execute("UPDATE _meta SET value = 'unknown (parse cache dropped by m004)' WHERE key = 'parser_version'")
-    conn.commit()
+def _as_left_by_m005(db_path) -> None:
+    """Turn an archive back into what schema m005 left after m004 dropped the parse cache: cells and
+    checks are tables holding every version's rows, the parse tables are empty, and the parser
+    version is one the build does not know."""
+    conn = sqlite3.connect(db_path)
+    with conn:
+        for name in ("cells", "checks"):
+            conn.execute(f"CREATE TABLE old_{name} AS SELECT * FROM {name}")
+        for (view,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
+            conn.execute(f"DROP VIEW {view}")
+        conn.execute("DROP TABLE cross_checks")
+        conn.execute("DROP INDEX idx_report_versions_parse")
+        conn.execute("DROP INDEX idx_parse_checks_failed_rule")
+        for name in ("cells", "checks"):
+            conn.execute(f"ALTER TABLE old_{name} RENAME TO {name}")
+        for table in parsecache.TABLES:
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_version_rows_from_parses'")
+        conn.execute("UPDATE _meta SET value = 'unknown (parse cache dropped by m004)' WHERE key = 'parser_version'")
     conn.close()
+
+
+def test_an_archive_from_before_m006_keeps_every_version_and_writes_none(history, tmp_path):
+    """m006 moves the rows of versions whose parse is gone into the parse tables; the build then
+    re-derives the current reports, finds the same values and writes no new versions."""
+    archive, _, _ = history
+    copy = tmp_path / "old"
+    shutil.copytree(archive, copy)
+    _as_left_by_m005(copy / "archive.db")
+    assert rows(copy, "SELECT type FROM sqlite_master WHERE name = 'cells'")[0]["type"] == "table"
     build(copy, workers=1)
+    assert rows(copy, "SELECT type FROM sqlite_master WHERE name = 'cells'")[0]["type"] == "view"
     assert snapshot(copy) == snapshot(archive)
-    assert rows(copy, "SELECT COUNT(*) AS n FROM parse_cells")[0]["n"] > 0
+    superseded = rows(copy, "SELECT COUNT(*) AS n FROM cells c JOIN reports r ON r.id = c.report_id "
+                            "AND c.version < r.current_version")[0]["n"]
+    assert superseded > 0  # the old versions' cells, whose bytes no build reads again, are kept
 
 
 def test_a_parser_upgrade_that_reads_differently_is_a_recorded_version(history, tmp_path, monkeypatch):
@@ -257,6 +279,20 @@ def test_killed_build_leaves_a_sound_database_and_completes(history, tmp_path):
     assert snapshot(victim) == snapshot(clean)
 
 
+def test_wide_views_hold_the_cells_of_tables_2_to_4(history):
+    archive, _, _ = history
+    for view, (table, cols) in wide.columns().items():
+        expected: dict[tuple, dict] = {}
+        for cell in rows(archive, "SELECT report_id, version, row_key, col_key, value FROM cells WHERE table_name = ?",
+                         [table]):
+            expected.setdefault((cell["report_id"], cell["version"], cell["row_key"]), {})[cell["col_key"]] = cell["value"]
+        assert expected, view
+        got = {(r["report_id"], r["version"], r["row_key"]): r for r in rows(archive, f"SELECT * FROM {view}")}
+        assert set(got) == set(expected), view
+        for row, values in expected.items():
+            assert [got[row][col] for col in cols] == [values.get(col) for col in cols], (view, row)
+
+
 def test_release_opens_anywhere(history, tmp_path):
     archive, _, _ = history
     out = tmp_path / "release"
@@ -270,6 +306,15 @@ def test_release_opens_anywhere(history, tmp_path):
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == manifest["counts"]["reports"] > 0
+    # cells and checks ship as tables with every row of the archive's views, the parse tables empty
+    source = sqlite3.connect(archive / "archive.db")
+    for name in ("cells", "checks"):
+        assert conn.execute("SELECT type FROM sqlite_master WHERE name = ?", [name]).fetchone()[0] == "table"
+        assert sorted(conn.execute(f"SELECT * FROM {name}")) == sorted(source.execute(f"SELECT * FROM {name}"))
+    assert conn.execute("SELECT COUNT(*) FROM t3_wide").fetchone()[0] == \
+        source.execute("SELECT COUNT(*) FROM t3_wide").fetchone()[0] > 0
+    source.close()
+    assert conn.execute("SELECT COUNT(*) FROM parse_cells").fetchone()[0] == 0
     # search in the downloaded copy, with nothing registered: the MATCH string is plain FTS5
     expression = search.match_expression("政府信息公开")
     hits = conn.execute("SELECT t.report_id FROM report_search s JOIN report_search_text t ON t.rowid = s.rowid "

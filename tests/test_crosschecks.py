@@ -25,29 +25,29 @@ def _numbers(carried_out: int, carried_in: int, other: int) -> dict:
 
 @pytest.fixture(params=["digests", "cells"])
 def db(request, tmp_path):
-    """Years compared by their parses' digests of the numbers, or (no parse cached) by their cells."""
+    """Years compared by their parses' digests of the numbers, or (no digest stored) by their cells."""
     db = open_archive(tmp_path)
     db.with_digests = request.param == "digests"
     for report_id, year in ((A, 2022), (B, 2023)):
         db.execute("INSERT INTO reports (id, agency, region_code, year, current_version, check_status) "
                    "VALUES (?, '阿城区司法局', '230112', ?, 1, 'pass')", [report_id, year])
-        db.execute("INSERT INTO checks (report_id, version, rule, severity, status) VALUES (?, 1, 'T3.balance', 'E', 'pass')",
-                   [report_id])
     yield db
     db.close()
 
 
 def _write_cells(db, report_id: str, values: dict) -> None:
-    db.execute("DELETE FROM cells WHERE report_id = ?", [report_id])
-    db.conn.executemany("INSERT INTO cells (report_id, version, key, value) VALUES (?, 1, ?, ?)",
-                        [(report_id, key, value) for key, value in values.items()])
-    if db.with_digests:
-        sha256 = f"{report_id}:{sorted(values.items())}"
-        digest = parsecache.numbers_digest([(None, None, None, key, value) for key, value in values.items()])
-        db.execute("INSERT OR REPLACE INTO report_versions (report_id, version, sha256, parser_version) "
-                   "VALUES (?, 1, ?, ?)", [report_id, sha256, PARSER_VERSION])
-        db.execute("INSERT OR REPLACE INTO parses (sha256, parser_version, numbers) VALUES (?, ?, ?)",
-                   [sha256, PARSER_VERSION, json.dumps(digest)])
+    """Version 1 of the report becomes a parse of these values, whose own checks all pass."""
+    sha256 = f"{report_id}:{sorted(values.items())}"
+    parse = [sha256, PARSER_VERSION]
+    db.execute("INSERT OR REPLACE INTO report_versions (report_id, version, sha256, parser_version) VALUES (?, 1, ?, ?)",
+               [report_id, *parse])
+    db.conn.executemany("INSERT OR REPLACE INTO parse_cells (sha256, parser_version, key, value) VALUES (?, ?, ?, ?)",
+                        [(*parse, key, value) for key, value in values.items()])
+    db.execute("INSERT OR REPLACE INTO parse_checks (sha256, parser_version, seq, rule, severity, status) "
+               "VALUES (?, ?, 0, 'T3.balance', 'E', 'pass')", parse)
+    digest = parsecache.numbers_digest([(None, None, None, key, value) for key, value in values.items()])
+    db.execute("INSERT OR REPLACE INTO parses (sha256, parser_version, numbers) VALUES (?, ?, ?)",
+               [*parse, json.dumps(digest) if db.with_digests else None])
 
 
 def _checks(db, rule: str) -> list[tuple]:

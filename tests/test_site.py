@@ -100,8 +100,10 @@ def make_hostile_copy(db: Path, folder: Path) -> str:
                      (f"{SCRIPT}上党区报告", '上党区<img src=x onerror="alert(2)">人民政府', report_id))
         conn.execute("UPDATE report_sources SET anchor_text = '<script>alert(4)</script>' WHERE report_id = ?", (report_id,))
         conn.execute("UPDATE report_versions SET url = 'javascript:alert(5)' WHERE report_id = ? AND version = 1", (report_id,))
-        conn.execute("UPDATE checks SET detail = '<b onmouseover=\"alert(6)\">说明</b>' WHERE report_id = ?", (report_id,))
-        conn.execute("UPDATE cells SET value = NULL, raw = '<script>alert(7)</script>' WHERE report_id = ? "
+        parses = "(sha256, parser_version) IN (SELECT sha256, parser_version FROM report_versions WHERE report_id = ?)"
+        conn.execute(f"UPDATE parse_checks SET detail = '<b onmouseover=\"alert(6)\">说明</b>' WHERE {parses}",
+                     (report_id,))
+        conn.execute(f"UPDATE parse_cells SET value = NULL, raw = '<script>alert(7)</script>' WHERE {parses} "
                      "AND key = 't3.apply.new.natural'", (report_id,))
         versions = conn.execute("SELECT version, changed_keys FROM report_versions WHERE report_id = ? AND version > 1",
                                 (report_id,)).fetchall()
@@ -157,8 +159,10 @@ def test_database_is_named_archive_and_immutable_whatever_the_file_name(site, tm
 
 def test_json_endpoints(ds, site):
     assert get(ds, "/.json").status_code == 200
-    tables = {t["name"] for t in get(ds, "/archive.json").json()["tables"]}
-    assert {"reports", "report_versions", "cells", "checks", "captures", "agencies", "data_dictionary"} <= tables
+    database = get(ds, "/archive.json").json()
+    tables = {t["name"] for t in database["tables"]} | {v["name"] for v in database["views"]}
+    assert {"reports", "report_versions", "cells", "checks", "captures", "agencies", "data_dictionary",
+            "t2_wide", "t2_2019_wide", "t3_wide", "t4_wide"} <= tables
     data = get(ds, "/archive/reports.json", _size=5).json()
     assert data["rows"] and set(data["facet_results"]) >= {"province", "city", "county", "year", "agency_type",
                                                            "format", "check_status"}
@@ -169,6 +173,8 @@ def test_json_endpoints(ds, site):
     assert row["rows"][0][0] == SEED_REPORT
     cells = rows_of(ds, "/archive/cells.json", report_id=SEED_REPORT, key="t3.apply.new.total")
     assert len(cells) >= 1
+    wide = rows_of(ds, "/archive/t3_wide.json", report_id=SEED_REPORT, version=cells[0]["version"], row_key="apply.new")
+    assert wide[0]["total"] == cells[0]["value"]
     for path in ("/archive/report_versions.json", "/archive/checks.json", "/archive/agencies.json",
                  "/archive/data_dictionary.json", "/-/metadata.json", "/-/plugins.json", "/-/versions.json"):
         assert get(ds, path).status_code == 200, path

@@ -23,7 +23,7 @@ SETTINGS = {
     "default_page_size": 50,
     "max_returned_rows": 1000,
     "suggest_facets": False,  # one query per column on every table page: too slow on a big archive
-    "allow_download": False,  # the raw file holds the parse cache: /-/release/archive.db is the download
+    "allow_download": False,  # the raw file holds the parse tables: /-/release/archive.db is the download
     "default_cache_ttl": 300,
     "num_sql_threads": 4,
 }
