@@ -120,9 +120,11 @@ def load_report(conn: sqlite3.Connection, report_id: str, version: int | None = 
     for source in sources:
         source["href"] = safe_href(source["url"])
 
-    history = _rows(conn, "SELECT r.id, r.year, c.value FROM reports r LEFT JOIN cells c ON c.report_id = r.id "
-                          "AND c.version = r.current_version AND c.key = ? WHERE r.region_code IS ? AND r.agency IS ? "
-                          "ORDER BY r.year", (CHART_KEY, report["region_code"], report["agency"]))
+    # A subquery, not a LEFT JOIN: SQLite would build the whole cells view to outer-join it.
+    history = _rows(conn, "SELECT r.id, r.year, (SELECT value FROM cells c WHERE c.report_id = r.id "
+                          "AND c.version = r.current_version AND c.key = ?) AS value FROM reports r "
+                          "WHERE r.region_code IS ? AND r.agency IS ? ORDER BY r.year",
+                    (CHART_KEY, report["region_code"], report["agency"]))
     graph = chart.bars([(h["year"], h["value"]) for h in history], report["year"])
     for bar, h in zip(graph["bars"], history):
         bar["href"] = report_path(h["id"])
