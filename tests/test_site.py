@@ -264,6 +264,10 @@ def test_changes_since_a_date_and_the_atom_feed(ds, site):
     entries = root.findall("a:entry", ns)
     assert len(entries) == len(rows)
     assert any(e.find("a:id", ns).text == f"tag:nianbao,2024:{report_id}/v2" for e in entries)
+    quiet = get(ds, "/archive/changes.atom", since="2999-01-01")  # nothing changed since: an empty feed
+    assert quiet.status_code == 200, quiet.text[:300]
+    root = ET.fromstring(quiet.content)
+    assert root.findall("a:entry", ns) == [] and root.find("a:title", ns).text == "报告的修改与撤下"
 
 
 def test_coverage_says_who_published_and_who_did_not(ds, site):

@@ -6,4 +6,5 @@ package lets Datasette find ``templates/`` and ``static/`` beside it. The hooks 
 the tests use.
 """
 
-from .plugin import extra_css_urls, prepare_connection, register_routes, render_cell  # noqa: F401  (the hooks)
+from .plugin import (  # noqa: F401  (the hooks)
+    extra_css_urls, prepare_connection, register_output_renderer, register_routes, render_cell)

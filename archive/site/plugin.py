@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from archive.search import register_functions
 
-from . import downloads
+from . import downloads, feed
 from .report import load_report, report_path
 
 DATABASE = "archive"
@@ -43,6 +43,11 @@ def prepare_connection(conn, database):
     """search_match / search_page / search_snippet for the `search` canned query (archive.search)."""
     if database == DATABASE:
         register_functions(conn)
+
+
+@hookimpl(trylast=True)  # called after datasette-atom's hook, so that this "atom" renderer is the one kept
+def register_output_renderer(datasette):
+    return feed.RENDERER
 
 
 @hookimpl
