@@ -71,7 +71,8 @@ TABLES = {
         "report_key": "The report id it belongs to.", "agency": "Agency.", "year": "Year.", "format": "Format.",
         "cell_count": "Cells parsed.", "failed_checks": "Failed rule ids.",
         "report": "JSON of the reports columns this parse decides.",
-        "flat": "zlib-compressed JSON of the flat record (for a new version's changed keys).", "parsed_at": "When."}),
+        "flat": "zlib-compressed JSON of the flat record (for a new version's changed keys).",
+        "numbers": "JSON digest of the table 二–四 numbers (for the copied-numbers check).", "parsed_at": "When."}),
     "parse_cells": ("The cells of each parse; the cells view shows them under the report versions that came from it.", {
         "sha256": "Document bytes.", "parser_version": "Parser version.", "table_name": "As in cells.",
         "row_key": "As in cells.", "col_key": "As in cells.", "key": "As in cells.", "value": "As in cells.",
@@ -90,6 +91,17 @@ TABLES = {
         "agency": "Agency and region names.", "body": "The six section texts.",
         **{f"{field}_{kind}": f"{field.title()} tokens: {'every CJK character' if kind == 'uni' else 'CJK bigrams'}."
            for field in ("title", "agency", "body") for kind in ("uni", "bi")}}),
+    "report_search": ("The full-text index (FTS5, contentless) of each report's current version: CJK characters "
+                      "and bigrams as tokens; archive/search.py shows how to query it from plain sqlite3.", {
+        **{f"{field}_{kind}": f"{field.title()} tokens: {'every CJK character' if kind == 'uni' else 'CJK bigrams'}."
+           for field in ("title", "agency", "body") for kind in ("uni", "bi")}}),
+    "report_search_text": ("The texts behind report_search (same rowid), for snippets.", {
+        "rowid": "The report_search rowid.", "report_id": "The report.", "title": "Title.",
+        "agency": "Agency and region names.", "body": "The six section texts."}),
+    "report_search_meta": ("Facts about report_search: the tokenizer version it was built with.",
+                           {"key": "Key.", "value": "Value."}),
+    "_sqlite_migrations": ("Schema migrations applied (sqlite-utils), in order.", {
+        "id": "Order.", "migration_set": "nianbao.", "name": "Migration (archive/schema.py).", "applied_at": "When."}),
     "documents": ("Captured documents that are not reports (解读, 图解, notices, stubs) or could not be read.", {
         "capture_id": "The capture.", "url": "URL.", "source_id": "Source.", "sha256": "Bytes.", "kind": "Input kind.",
         "is_report": "0.", "error": "Why it could not be read, if so.", "title": "Link text.", "report_id": "—"}),
