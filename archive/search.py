@@ -35,8 +35,10 @@ bm25 (title and agency weighted above body, ``RANK_WEIGHTS``, also stored as the
 ``rank``). Terms in more than ``SCORED_TERM_LIMIT`` rows are required but not scored, like stop
 words; if no term is selective, newest (highest rowid) first. That keeps a search bounded on a
 large archive, where ``复`` or ``政府信息公开`` is in every report: see ``ranked_rowids``.
-Snippets are cut from the original text around the first occurrence of each term, with the
-marked spans as offsets (the caller escapes and highlights; ``highlight()`` does it with 【】).
+Snippets (archive/snippets.py) are cut from the original text around the first occurrence of
+each term, with the marked spans as offsets (the caller escapes and highlights;
+``snippets.highlight()`` does it with 【】). archive/searchtext.py normalises text and splits
+queries into terms, for both.
 
 Searching without our Python (plain sqlite3, any language):
 
@@ -55,45 +57,29 @@ from __future__ import annotations
 
 import json
 import operator
-import re
 import sqlite3
 import sys
 import unicodedata
-from functools import lru_cache
 from typing import Iterable
+
+from .searchtext import SEGMENT, normalize, query_terms
+from .snippets import highlight, make_snippet, term_patterns
 
 TOKENIZER_VERSION = f"1/unicode-{unicodedata.unidata_version}"
 FIELDS = ("title", "agency", "body")
 COLUMNS = tuple(f"{field}_{kind}" for field in FIELDS for kind in ("uni", "bi"))
 HEADING_FIELDS = ("title", "agency")
 RANK_WEIGHTS = (10.0, 10.0, 5.0, 5.0, 1.0, 1.0)  # in COLUMNS order: title, agency above body
-SNIPPET_WIDTH = 30
 SCORED_TERM_LIMIT = 10_000  # a term in more rows is not scored by bm25: see ranked_rowids
 
-# Scripts written without spaces: every character is searchable on its own. Only word
-# characters are ever tokens, so punctuation inside these ranges (・, ゠) stays a separator.
-_CJK = (
-    "\u3005\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\U00020000-\U000323af"
-)
-_SEGMENT = re.compile(f"([{_CJK}]+)|[^\\W_{_CJK}]+")  # a CJK run (group 1) or a word
-_TERM = re.compile(r"[^\W_]+")  # what a query is split into: runs between spaces/punctuation
-_WORD_GAP = r"[\W_]*"
-
-
-def normalize(text: str) -> str:
-    """NFKC (full-width → half-width, compatibility forms) and lower case, as index and query see it."""
-    return unicodedata.normalize("NFKC", text).lower()
-
-
 def _is_cjk(segment: str) -> bool:
-    return _SEGMENT.fullmatch(segment[0]).group(1) is not None
+    return SEGMENT.fullmatch(segment[0]).group(1) is not None
 
 
 def _streams(normalized: str) -> tuple[list[str], list[str]]:
     uni: list[str] = []
     bi: list[str] = []
-    for match in _SEGMENT.finditer(normalized):
+    for match in SEGMENT.finditer(normalized):
         run = match.group(1)
         if run is None:
             word = match.group(0)
@@ -123,15 +109,6 @@ def row_tokens(title, agency, body) -> list[str]:
     return values
 
 
-def query_terms(query: str) -> list[str]:
-    """The normalised terms of a query, in order, without duplicates."""
-    terms: list[str] = []
-    for term in _TERM.findall(normalize(query or "")):
-        if term not in terms:
-            terms.append(term)
-    return terms
-
-
 def _column_filter(kind: str, fields: tuple[str, ...]) -> str:
     return "{" + " ".join(f"{field}_{kind}" for field in fields) + "}"
 
@@ -140,7 +117,7 @@ def _term_expression(term: str, fields: tuple[str, ...] = FIELDS) -> str:
     """One term as a phrase. Bigram columns, except for one CJK character alone or at the end of
     a mixed term (``2023年``): in the bigram stream that character is the first half of a token
     we cannot name, so those use the unigram stream, whose positions are the same."""
-    segments = [m.group(0) for m in _SEGMENT.finditer(term)]
+    segments = [m.group(0) for m in SEGMENT.finditer(term)]
     ends_with_char = _is_cjk(segments[-1]) and len(segments[-1]) == 1
     if ends_with_char:
         tokens = [t for segment in segments for t in ([*segment] if _is_cjk(segment) else [segment])]
@@ -357,110 +334,6 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 20, offset: int = 
         results.append({"report_id": report_id, "score": in_heading + relevance, "snippet": text,
                         "marks": marks, "title": title, "agency": agency, "rowid": rowid})
     return results
-
-
-def term_patterns(query: str) -> list[re.Pattern]:
-    """One regex per query term, to find it in normalised text (the gaps that the index ignores
-    between an ASCII word and its neighbours are allowed)."""
-    patterns = []
-    for term in query_terms(query):
-        segments = [re.escape(m.group(0)) for m in _SEGMENT.finditer(term)]
-        patterns.append(re.compile(_WORD_GAP.join(segments)))
-    return patterns
-
-
-@lru_cache(maxsize=4096)
-def _normalize_char(char: str) -> str:
-    return normalize(char)
-
-
-def _normalized_with_offsets(text: str) -> tuple[str, list[int] | None]:
-    """Normalised text and, where normalising changed its length, the original offset of every
-    normalised character (None means the offsets are the same)."""
-    fast = normalize(text)
-    if len(fast) == len(text):
-        return fast, None
-    parts, offsets = [], []
-    for index, char in enumerate(text):
-        mapped = _normalize_char(char)
-        parts.append(mapped)
-        offsets += [index] * len(mapped)
-    offsets.append(len(text))
-    return "".join(parts), offsets
-
-
-def _find_spans(text: str, patterns: list[re.Pattern], first_only: bool) -> list[tuple[int, int, int]]:
-    """(start, end, pattern number) in the original text of each term's first or every match."""
-    normalized, offsets = _normalized_with_offsets(text)
-    spans = []
-    for number, pattern in enumerate(patterns):
-        for match in pattern.finditer(normalized):
-            start, end = match.span()
-            if offsets is not None:
-                start, end = offsets[start], offsets[end - 1] + 1
-            spans.append((start, end, number))
-            if first_only:
-                break
-    return sorted(spans)
-
-
-def make_snippet(title: str | None, agency: str | None, body: str | None,
-                 patterns: list[re.Pattern], width: int = SNIPPET_WIDTH) -> tuple[str, list[tuple[int, int]]]:
-    """A readable snippet of the original text: a window of about ``width`` characters around the
-    first occurrence of each term (in the body, else the title, else the agency), windows joined
-    by …, and the (start, end) offsets of every term occurrence inside it."""
-    windows: list[list] = []  # [text, start, end], in display order
-    missing = set(range(len(patterns)))
-    for text in (body or "", title or "", agency or ""):
-        if not missing:
-            break
-        first = len(windows)
-        todo = sorted(missing)
-        for start, end, number in _find_spans(text, [patterns[n] for n in todo], True):
-            missing.discard(todo[number])
-            before = max(4, (width - (end - start)) // 3)
-            after = max(4, width - (end - start) - before)
-            start, end = max(0, start - before), min(len(text), end + after)
-            if len(windows) > first and start <= windows[-1][2]:
-                windows[-1][2] = max(windows[-1][2], end)
-            else:
-                windows.append([text, start, end])
-    if not windows:
-        text = body or title or ""
-        windows.append([text, 0, min(len(text), width)])
-    snippet, marks = "", []
-    for number, (text, start, end) in enumerate(windows):
-        if number or start > 0:
-            snippet += "…"
-        base = len(snippet)
-        piece = text[start:end]
-        snippet += piece.translate(_FLATTEN)
-        marks += [(base + s, base + e) for s, e, _ in _find_spans(piece, patterns, False)]
-    if windows[-1][2] < len(windows[-1][0]):
-        snippet += "…"
-    return snippet, _merge(marks)
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def highlight(snippet: str, marks: list[tuple[int, int]], open: str = "【", close: str = "】") -> str:
-    """The snippet with every mark wrapped (escape the pieces first if the output is HTML)."""
-    out, last = [], 0
-    for start, end in marks:
-        out += [snippet[last:start], open, snippet[start:end], close]
-        last = end
-    return "".join(out) + snippet[last:]
-
-
-_FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\u3000": " "})
 
 
 # --- SQL without our Python, and SQL functions for the Datasette plugin ---------------------

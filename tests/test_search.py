@@ -10,8 +10,9 @@ import subprocess
 
 import pytest
 
-from archive import search
-from archive.search import match_expression, normalize
+from archive import search, snippets
+from archive.search import match_expression
+from archive.searchtext import normalize, query_terms
 from tests.conftest import ROOT
 
 CITIES = [("哈尔滨市", "阿城区"), ("包头市", "青山区"), ("武汉市", "青山区"), ("郑州市", "金水区"),
@@ -81,7 +82,7 @@ def archive(tmp_path_factory):
 
 
 def brute_force(conn, query: str) -> set[str]:
-    terms = search.query_terms(query)
+    terms = query_terms(query)
     where = " AND ".join("text LIKE ?" for _ in terms)
     return {r[0] for r in conn.execute(f"SELECT report_id FROM brute WHERE {where}", [f"%{t}%" for t in terms])}
 
@@ -143,7 +144,7 @@ def test_title_or_agency_match_ranks_above_body_only(archive):
     assert set(ranked[:2]) == {"title/审计", "agency/审计"} and ranked[2] == "body/审计"
     for query in ["司法局", "青山区", "交通运输局", "审计 2023"]:
         results = search.search(conn, query, limit=10_000)
-        in_heading = [sum(t in normalize(r["title"] + "\n" + r["agency"]) for t in search.query_terms(query))
+        in_heading = [sum(t in normalize(r["title"] + "\n" + r["agency"]) for t in query_terms(query))
                       for r in results]
         assert len(set(in_heading)) > 1, query  # both kinds of match are present
         assert in_heading == sorted(in_heading, reverse=True), query
@@ -155,7 +156,7 @@ def test_title_or_agency_match_ranks_above_body_only(archive):
 def test_unscored_queries_list_heading_matches_first_then_newest(archive, query):
     _, conn = archive
     results = search.search(conn, query, limit=10_000, scored_limit=0)
-    terms = search.query_terms(query)
+    terms = query_terms(query)
     counts = [sum(t in normalize(r["title"] + "\n" + r["agency"]) for t in terms) for r in results]
     groups = [count if count in (0, len(terms)) else 1 for count in counts]  # all, some, none
     keys = [(group, r["rowid"]) for group, r in zip(groups, results)]
@@ -167,24 +168,24 @@ def test_unscored_queries_list_heading_matches_first_then_newest(archive, query)
                                    "ＰＤＦ", "２０２３年", "审计"])
 def test_snippets_show_every_term_marked(archive, query):
     _, conn = archive
-    terms = search.query_terms(query)
+    terms = query_terms(query)
     results = search.search(conn, query)
     assert results
     for result in results:
         snippet, marks = result["snippet"], result["marks"]
-        assert len(snippet) <= 3 * (search.SNIPPET_WIDTH + 2) and "\n" not in snippet
+        assert len(snippet) <= 3 * (snippets.SNIPPET_WIDTH + 2) and "\n" not in snippet
         marked = {normalize(snippet[start:end]) for start, end in marks}
         for term in terms:
             assert term in normalize(snippet)
             assert any(term in m for m in marked), (term, snippet, marks)
-        highlighted = search.highlight(snippet, marks)
+        highlighted = snippets.highlight(snippet, marks)
         assert highlighted.count("【") == len(marks) and highlighted.replace("【", "").replace("】", "") == snippet
 
 
 def test_snippet_maps_back_to_original_text_when_normalising_changes_length():
-    pattern = search.term_patterns("公开")
+    pattern = snippets.term_patterns("公开")
     body = "⑴㈠⑵ 依申请公开，其余不予公开。"  # ⑴ → "(1)": three characters for one
-    snippet, marks = search.make_snippet("标题", "机关", body, pattern)
+    snippet, marks = snippets.make_snippet("标题", "机关", body, pattern)
     assert [snippet[s:e] for s, e in marks] == ["公开", "公开"]
     assert snippet.startswith("⑴㈠⑵")
 
@@ -223,7 +224,7 @@ def test_sql_functions_for_the_datasette_plugin(archive):
     for query in ["司法局 复议", "复", "审计"]:
         rows = fresh.execute(search.SQL_SEARCH, {"q": query}).fetchall()
         assert [r[1] for r in rows] == [r["report_id"] for r in search.search(fresh, query)] != []
-        assert all(f"【{search.query_terms(query)[-1]}】" in r[4] for r in rows)
+        assert all(f"【{query_terms(query)[-1]}】" in r[4] for r in rows)
     assert fresh.execute(search.SQL_SEARCH, {"q": "  。"}).fetchall() == []
     assert {r[0] for r in fresh.execute("SELECT rowid FROM report_search WHERE report_search MATCH search_match(?)",
                                         ("青山区 2023",))} == {r["rowid"] for r in search.search(fresh, "青山区 2023", 500)}
