@@ -1,8 +1,8 @@
 """``nianbao release``: the files researchers download.
 
 - ``archive.db``: a VACUUMed single-file copy in rollback-journal mode (no -wal/-shm companions),
-  without the parse tables, its ``cells`` and ``checks`` turned from views into tables; it opens in plain sqlite3, Python, pandas or DuckDB, and its search
-  needs no extension.
+  without the parse tables, its ``cells`` and ``checks`` turned from views into tables; it opens in
+  plain sqlite3, Python, pandas or DuckDB, and its search needs no extension.
 - ``archive.db.sha256`` and ``manifest.json``: counts, schema and parser versions, build time.
 - ``csv/<table>.csv``: UTF-8 CSV exports of the main tables.
 """
