@@ -204,7 +204,8 @@ def _as_left_by_m005(db_path) -> None:
             conn.execute(f"ALTER TABLE old_{name} RENAME TO {name}")
         for table in parsecache.TABLES:
             conn.execute(f"DELETE FROM {table}")
-        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_version_rows_from_parses'")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('m006_version_rows_from_parses', "
+                     "'m007_cells_view_versions_first')")
         conn.execute("UPDATE _meta SET value = 'unknown (parse cache dropped by m004)' WHERE key = 'parser_version'")
     conn.close()
 
@@ -223,6 +224,9 @@ def test_an_archive_from_before_m006_keeps_every_version_and_writes_none(history
     superseded = rows(copy, "SELECT COUNT(*) AS n FROM cells c JOIN reports r ON r.id = c.report_id "
                             "AND c.version < r.current_version")[0]["n"]
     assert superseded > 0  # the old versions' cells, whose bytes no build reads again, are kept
+    # m007: a count or a key filter reads versions first and seeks their parse rows
+    plan = [r["detail"] for r in rows(copy, "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM cells WHERE key = 't3.apply.new.total'")]
+    assert plan[0].startswith("SCAN v") and "USING PRIMARY KEY" in plan[1], plan
 
 
 def test_a_parser_upgrade_that_reads_differently_is_a_recorded_version(history, tmp_path, monkeypatch):
