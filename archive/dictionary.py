@@ -10,7 +10,11 @@ from __future__ import annotations
 from parsers.schema import T4_KEYS, schema
 
 from . import wide
+from .parsecache import CHECK_COLUMNS
 
+SEARCH_TOKENS = {  # the token columns of parse_search and report_search
+    f"{field}_{kind}": f"{field.title()} tokens: {'every CJK character' if kind == 'uni' else 'CJK bigrams'}."
+    for field in ("title", "agency", "body") for kind in ("uni", "bi")}
 TABLES = {
     "reports": ("One row per report: one agency's annual report for one statistics year, however many URLs carry it.", {
         "id": "Stable readable id: <6-digit region code>/<agency as printed>/<statistics year>.",
@@ -84,17 +88,14 @@ TABLES = {
         "cells": "As in checks.", "flags": "As in checks.", "detail": "As in checks."}),
     "cross_checks": ("The cross-year checks (carry chain, in-force chain, copied numbers), on the later year's "
                      "version; the checks view shows them with the others.", {
-        **{c: "As in checks." for c in ("report_id", "version", "rule", "severity", "status", "scope", "left_value",
-                                        "right_value", "delta", "cells", "flags", "detail")}}),
+        c: "As in checks." for c in ("report_id", "version", *CHECK_COLUMNS)}),
     "parse_search": ("Parse cache: each parse's search texts and their tokens (archive/search.py).", {
         "sha256": "Document bytes.", "parser_version": "Parser version.", "title": "Title.",
         "agency": "Agency and region names.", "body": "The six section texts.",
-        **{f"{field}_{kind}": f"{field.title()} tokens: {'every CJK character' if kind == 'uni' else 'CJK bigrams'}."
-           for field in ("title", "agency", "body") for kind in ("uni", "bi")}}),
+        **SEARCH_TOKENS}),
     "report_search": ("The full-text index (FTS5, contentless) of each report's current version: CJK characters "
-                      "and bigrams as tokens; archive/search.py shows how to query it from plain sqlite3.", {
-        **{f"{field}_{kind}": f"{field.title()} tokens: {'every CJK character' if kind == 'uni' else 'CJK bigrams'}."
-           for field in ("title", "agency", "body") for kind in ("uni", "bi")}}),
+                      "and bigrams as tokens; archive/search.py shows how to query it from plain sqlite3.",
+                      SEARCH_TOKENS),
     "report_search_text": ("The texts behind report_search (same rowid), for snippets.", {
         "rowid": "The report_search rowid.", "report_id": "The report.", "title": "Title.",
         "agency": "Agency and region names.", "body": "The six section texts."}),

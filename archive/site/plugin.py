@@ -73,11 +73,10 @@ def render_cell(row, value, column, table, database):
         return None
     if column in REPORT_ID_COLUMNS:
         return Markup('<a href="{}">{}</a>').format(report_path(value), value)
-    row_id = _row_id(row) if (table, column) in (("reports", "title"), ("agencies", "name")) else None
-    if row_id is not None and table == "reports":
-        return Markup('<a href="{}">{}</a>').format(report_path(row_id), value)
-    if row_id is not None:
-        return Markup('<a href="/archive/agency_years?agency={}">{}</a>').format(quote(row_id), value)
+    if (table, column) == ("reports", "title") and (report_id := _row_id(row)) is not None:
+        return Markup('<a href="{}">{}</a>').format(report_path(report_id), value)
+    if (table, column) == ("agencies", "name") and (agency_id := _row_id(row)) is not None:
+        return Markup('<a href="/archive/agency_years?agency={}">{}</a>').format(quote(agency_id), value)
     if table is None and column == "snippet":
         parts = _MARKED.split(value)  # the text between marks, then a marked term, alternately
         return Markup("").join(Markup("<mark>{}</mark>").format(p) if i % 2 else escape(p)
